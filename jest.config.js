@@ -1,0 +1,11 @@
+/** jest 30 + ts-jest ESM; see README "Development". */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true }] },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
+  testTimeout: 120000,
+};

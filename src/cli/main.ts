@@ -1,0 +1,83 @@
+/**
+ * Command-line wiring only: argv rewriting, commander set-up, and the single
+ * place where errors become messages and exit codes. Commands load heavy
+ * modules (zod, the model) lazily so `--help` stays fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, QomCompatError } from '../errors.js';
+import { rewriteQemuStyleArgv } from './argv.js';
+import type { CliIo } from './io.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const formatOption = (choices: string[] = ['text', 'json']) =>
+  new Option('--format <format>', 'output format').choices(choices).default('text');
+const defsOption = () => new Option('--defs <dir>', 'definition directory (default: the embedded machines/<arch>)');
+const archOption = () => new Option('--arch <arch>', 'architecture of the embedded definitions').default('x86_64');
+
+export async function main(argv: string[], io?: CliIo): Promise<number> {
+  const cli = io ?? (await defaultIo());
+  const status = { code: EXIT.ok as number };
+  const program = buildProgram(cli, (code) => { status.code = code; });
+  try {
+    await program.parseAsync(rewriteQemuStyleArgv(argv), { from: 'user' });
+    return status.code;
+  } catch (e) {
+    return reportError(e, cli);
+  }
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('qom-compat')
+    .description('What a QEMU machine type really gives each object: compat properties, -global, and why')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError(false);
+
+  program.command('list')
+    .description('list machine types (newest first per family)')
+    .addOption(formatOption()).addOption(defsOption()).addOption(archOption())
+    .action(async (opts) => setExit(await (await import('../commands/list.js')).runList(opts, io)));
+
+  program.command('show')
+    .description("show a machine type: its chain of versions, compat entries, and board objects")
+    .argument('<machine>', 'machine name: canonical (pc-q35-9.1), alias (q35) or without pc- (q35-9.1)')
+    .addOption(formatOption()).addOption(defsOption()).addOption(archOption())
+    .action(async (machine: string, opts) => setExit(await (await import('../commands/show.js')).runShow(machine, opts, io)));
+
+  program.command('import')
+    .description('drive a real QEMU over QMP and write its definitions to <out>/<arch>/')
+    .requiredOption('--qemu <binary>', 'QEMU system emulator binary, e.g. /usr/bin/qemu-system-x86_64')
+    .option('--out <dir>', 'root directory to write into', 'machines')
+    .option('--machines <regex>', 'probe board objects only of machines matching this regular expression')
+    .action(async (opts) => setExit(await (await import('../commands/import.js')).runImport(opts, io)));
+
+  return program;
+}
+
+function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof CommanderError) {
+    // Help and version are not errors; commander already printed them.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (e instanceof QomCompatError) {
+    io.err(`qom-compat: ${e.message}\n`);
+    return e.exitCode;
+  }
+  io.err(`qom-compat: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 70;
+}
+
+async function defaultIo(): Promise<CliIo> {
+  const { Chalk } = await import('chalk');
+  const env = process.env;
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  const level = noColor || !process.stdout.isTTY ? 0 : env.FORCE_COLOR === '0' ? 0 : 1;
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    color: new Chalk({ level: level as 0 | 1 }),
+    env,
+    interactive: !!process.stderr.isTTY,
+  };
+}

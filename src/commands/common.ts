@@ -1,0 +1,25 @@
+/** Pieces every command shares: loading definitions and finding a machine. */
+import { UnknownNameError } from '../errors.js';
+import { loadDefinitionsFromDisk } from '../load/fs.js';
+import type { Definitions } from '../load/loader.js';
+import type { Machine } from '../model/machines.js';
+import { closestMatches } from '../util/suggest.js';
+import { stringifyExactJson } from '../qemu/json-exact.js';
+
+export interface DefinitionOptions { defs?: string; arch?: string }
+
+export function loadFromOptions(opts: DefinitionOptions): Definitions {
+  return loadDefinitionsFromDisk(opts.defs ? { dir: opts.defs } : { arch: opts.arch ?? 'x86_64' });
+}
+
+/** The machine as users write it, or UnknownNameError with close matches (exit 2). */
+export function findMachine(defs: Definitions, name: string): Machine {
+  const m = defs.machines.lookup(name);
+  if (m) return m;
+  const names = defs.machines.all().flatMap((x) => (x.alias ? [x.name, x.alias] : [x.name]));
+  throw new UnknownNameError('machine', name, closestMatches(name, names));
+}
+
+export function toJsonText(value: unknown): string {
+  return stringifyExactJson(value, 2) + '\n';
+}

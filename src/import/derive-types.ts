@@ -1,0 +1,117 @@
+/**
+ * Builds the QOM type model file from what QMP and the probes reported. Each
+ * type stores only the properties it declares or redeclares differently from
+ * its parent, so the file stays reviewable; the model merges them back.
+ */
+import type { PropertyDef, TypeDef, TypesFile } from '../load/schema.js';
+import type { ExactJson } from '../qemu/json-exact.js';
+import type { QmpProperty, QmpType } from './qmp-introspect.js';
+
+export interface TypeFacts {
+  types: readonly QmpType[];
+  /** interface name → every type that is, inherits from or implements it */
+  implementers: ReadonlyMap<string, readonly string[]>;
+  /** type → qom-list-properties answer (null when QMP refused) */
+  properties: ReadonlyMap<string, readonly QmpProperty[] | null>;
+  deviceTypes: ReadonlySet<string>;
+  notHotpluggable: ReadonlySet<string>;
+  moduleTypes: ReadonlySet<string>;
+  /** type → property → default learned from an instance or a CPU model expansion */
+  instanceDefaults: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  cpuModelTypes: ReadonlySet<string>;
+}
+
+/** Renders a QMP value in QEMU's value syntax, as the string input visitor would accept it. */
+export function qmpValueToText(v: ExactJson): string | null {
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'string') return v;
+  return null;
+}
+
+const NON_ENUM_TYPES = /^(bool|str|string|u?int(8|16|32|64)?|size|number|busnr|list|strList|link<.*>|child<.*>)$/;
+
+/** Enum choices as QEMU spells them in the description ("on/off/auto", "Policy … (discard/delay/slew)"). */
+export function choicesFromDescription(type: string, description: string | undefined): string[] | undefined {
+  if (!description || NON_ENUM_TYPES.test(type)) return undefined;
+  const m = /^([\w.+-]+(?:[/|][\w.+-]+)+)$/.exec(description) ?? /\(([^()\s]+(?:[/|][^()\s]+)+)\)$/.exec(description)
+    ?? /values \(([^()\s]+(?:\/[^()\s]+)+)\)$/.exec(description);
+  return m ? m[1]!.split(/[/|]/) : undefined;
+}
+
+export function deriveTypes(arch: string, facts: TypeFacts): TypesFile {
+  const parentOf = new Map(facts.types.map((t) => [t.name, t.parent]));
+  const interfacesOf = directInterfaces(facts, parentOf);
+  const effective = new Map<string, Map<string, PropertyDef>>();
+  const effectiveOf = (name: string | null): Map<string, PropertyDef> => {
+    if (!name) return new Map();
+    const cached = effective.get(name);
+    if (cached) return cached;
+    const merged = new Map(effectiveOf(parentOf.get(name) ?? null));
+    for (const p of propertyDefs(name, facts)) merged.set(p.name, p);
+    effective.set(name, merged);
+    return merged;
+  };
+
+  const types: TypeDef[] = [...facts.types].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => {
+    const inherited = effectiveOf(t.parent);
+    const own = propertyDefs(t.name, facts).filter((p) => !sameProperty(inherited.get(p.name), p));
+    effectiveOf(t.name);
+    const def: TypeDef = { name: t.name, parent: t.parent };
+    if (t.abstract) def.abstract = true;
+    const ifaces = interfacesOf.get(t.name);
+    if (ifaces?.length) def.interfaces = ifaces;
+    if (facts.moduleTypes.has(t.name)) def.module = true;
+    if (facts.deviceTypes.has(t.name)) def.hotpluggable = !facts.notHotpluggable.has(t.name);
+    if (own.length) def.properties = own;
+    return def;
+  });
+  return { arch, types };
+}
+
+function propertyDefs(type: string, facts: TypeFacts): PropertyDef[] {
+  const list = facts.properties.get(type) ?? [];
+  const learned = facts.instanceDefaults.get(type);
+  return [...list].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((p) => {
+    const def: PropertyDef = { name: p.name, type: p.type };
+    const fromQmp = p.defaultValue !== undefined ? qmpValueToText(p.defaultValue) : null;
+    const fromInstance = learned?.get(p.name);
+    if (fromQmp !== null) { def.default = fromQmp; def.defaultFrom = 'qmp'; }
+    else if (fromInstance !== undefined) { def.default = fromInstance; def.defaultFrom = facts.cpuModelTypes.has(type) ? 'cpu-model' : 'instance'; }
+    else def.default = null;
+    if (p.description !== undefined) def.description = p.description;
+    const choices = choicesFromDescription(p.type, p.description);
+    if (choices) def.choices = choices;
+    return def;
+  });
+}
+
+function sameProperty(a: PropertyDef | undefined, b: PropertyDef): boolean {
+  return !!a && a.type === b.type && a.default === b.default && a.defaultFrom === b.defaultFrom && a.description === b.description;
+}
+
+/** Interfaces a type adds itself: those it implements that its parent does not. */
+function directInterfaces(facts: TypeFacts, parentOf: ReadonlyMap<string, string | null>): Map<string, string[]> {
+  const implemented = new Map<string, Set<string>>();
+  for (const [iface, list] of facts.implementers) {
+    for (const t of list) {
+      if (isAncestor(iface, t, parentOf)) continue;
+      const set = implemented.get(t) ?? new Set();
+      set.add(iface);
+      implemented.set(t, set);
+    }
+  }
+  const out = new Map<string, string[]>();
+  for (const [t, set] of implemented) {
+    const parent = parentOf.get(t);
+    const fromParent = parent ? implemented.get(parent) : undefined;
+    const own = [...set].filter((i) => !fromParent?.has(i)).sort();
+    if (own.length) out.set(t, own);
+  }
+  return out;
+}
+
+function isAncestor(candidate: string, type: string, parentOf: ReadonlyMap<string, string | null>): boolean {
+  for (let t: string | null | undefined = type; t; t = parentOf.get(t)) if (t === candidate) return true;
+  return false;
+}

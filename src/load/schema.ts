@@ -1,0 +1,127 @@
+/**
+ * zod schemas of the definition files under machines/<arch>/. These are the
+ * single source of truth: the JSON Schema files in machines/schema/ are
+ * exported from them (npm run schemas) and a test keeps both in sync.
+ */
+import { z } from 'zod';
+
+const name = z.string().min(1);
+
+/** One compat property, as QEMU's GlobalProperty: driver, property, value, optional. */
+export const CompatEntrySchema = z.strictObject({
+  driver: name.describe('QOM type the entry targets; reaches the type and every subtype/implementer'),
+  property: name,
+  value: z.string().describe('Value as QEMU parses it (string input visitor), e.g. "off", "0x10", "64k"'),
+  optional: z.boolean().optional().describe('Skip quietly on objects that lack the property (GlobalProperty.optional)'),
+});
+
+/** A compat list item: an entry, or a reference to a shared group by name. */
+export const CompatItemSchema = z.union([
+  CompatEntrySchema,
+  z.strictObject({ group: name.describe('Name of a group in "groups", spliced in here') }),
+]);
+
+export const CompatGroupSchema = z.strictObject({
+  name,
+  comment: z.string().optional(),
+  entries: z.array(CompatEntrySchema),
+});
+
+export const MachineSchema = z.strictObject({
+  name: name.describe('Machine name as given to -M, e.g. pc-q35-9.1'),
+  type: name.describe('QOM type of the machine class, e.g. pc-q35-9.1-machine'),
+  alias: z.string().min(1).nullable().optional(),
+  isDefault: z.boolean().optional(),
+  deprecated: z.boolean().optional(),
+  inherits: z.string().min(1).nullable().optional().describe(
+    'The newer machine version whose compat list this one extends (QEMU calls its options first)'),
+  compat: z.array(CompatItemSchema).describe('Entries this version appends after the inherited ones, in order'),
+  defaultCpuType: z.string().nullable().optional(),
+  defaultRamId: z.string().nullable().optional(),
+  board: z.strictObject({
+    defaults: name.describe('Board layout id (boards.json) without -nodefaults'),
+    nodefaults: name.describe('Board layout id (boards.json) with -nodefaults'),
+  }).optional(),
+});
+
+export const MachinesFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  arch: name,
+  qemu: z.strictObject({ version: z.string(), binary: z.string().optional() }).optional(),
+  groups: z.array(CompatGroupSchema),
+  machines: z.array(MachineSchema),
+});
+
+export const PropertySchema = z.strictObject({
+  name,
+  type: name.describe('QOM property type as QMP reports it (bool, uint32, OnOffAuto, link<...>, ...)'),
+  default: z.string().nullable().optional().describe(
+    'Default in QEMU value syntax, parsed per type; null or absent when unknown'),
+  defaultFrom: z.enum(['qmp', 'instance', 'cpu-model']).optional().describe(
+    'qmp: class default-value; instance: qom-get on an instance; cpu-model: query-cpu-model-expansion'),
+  description: z.string().optional(),
+  choices: z.array(z.string()).optional().describe('Enum values when QEMU exposes them'),
+});
+
+export const TypeSchema = z.strictObject({
+  name,
+  parent: z.string().min(1).nullable(),
+  abstract: z.boolean().optional(),
+  interfaces: z.array(name).optional().describe('Interfaces this type adds (not those inherited)'),
+  module: z.boolean().optional().describe('Lives in a loadable module: unknown to QEMU until the module loads'),
+  hotpluggable: z.boolean().optional().describe('Device class hotpluggable flag (devices only)'),
+  properties: z.array(PropertySchema).optional(),
+});
+
+export const TypesFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  arch: name,
+  types: z.array(TypeSchema),
+});
+
+export const BoardObjectSchema = z.strictObject({
+  path: z.string().min(1).nullable().describe('QOM path; null for objects outside the composition tree'),
+  type: name,
+  transient: z.boolean().optional().describe('Created and destroyed during start-up (NIC probes, unused pflash)'),
+});
+
+export const BoardLayoutSchema = z.strictObject({
+  id: name,
+  objects: z.array(BoardObjectSchema).describe('In creation order (the order compat and -global reach them)'),
+});
+
+export const BoardsFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  arch: name,
+  layouts: z.array(BoardLayoutSchema),
+});
+
+export const AccelCompatFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  accelerators: z.array(z.strictObject({
+    name: name.describe('-accel name, e.g. xen'),
+    type: name.describe('QOM type, e.g. xen-accel'),
+    origin: z.string().describe('Where in QEMU the list is defined'),
+    compat: z.array(CompatEntrySchema),
+  })),
+});
+
+export type CompatEntryDef = z.infer<typeof CompatEntrySchema>;
+export type CompatItemDef = z.infer<typeof CompatItemSchema>;
+export type MachineDef = z.infer<typeof MachineSchema>;
+export type MachinesFile = z.infer<typeof MachinesFileSchema>;
+export type PropertyDef = z.infer<typeof PropertySchema>;
+export type TypeDef = z.infer<typeof TypeSchema>;
+export type TypesFile = z.infer<typeof TypesFileSchema>;
+export type BoardLayoutDef = z.infer<typeof BoardLayoutSchema>;
+export type BoardsFile = z.infer<typeof BoardsFileSchema>;
+export type AccelCompatFile = z.infer<typeof AccelCompatFileSchema>;
+
+/** File name → schema, for the loader, the exporter and `check`. */
+export const DEFINITION_FILES = {
+  'machines.json': MachinesFileSchema,
+  'types.json': TypesFileSchema,
+  'boards.json': BoardsFileSchema,
+  'accel-compat.json': AccelCompatFileSchema,
+} as const;
+export type DefinitionFileName = keyof typeof DEFINITION_FILES;

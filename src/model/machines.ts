@@ -1,0 +1,158 @@
+/**
+ * Versioned machine types and their compat lists. A version stores only the
+ * entries it appends; its full list is the inherited (newer) version's list
+ * followed by its own, exactly as QEMU's *_machine_X_Y_options() build it.
+ */
+import type { BoardLayoutDef, CompatEntryDef, MachineDef, MachinesFile } from '../load/schema.js';
+
+export interface CompatEntry {
+  readonly driver: string;
+  readonly property: string;
+  readonly value: string;
+  readonly optional: boolean;
+}
+
+/** A compat entry in a flattened list, with where it came from. */
+export interface SourcedCompatEntry extends CompatEntry {
+  /** The machine version whose definition appends this entry. */
+  readonly addedBy: string;
+  /** The shared group it was spliced from, if any. */
+  readonly group?: string;
+  /** Position in the flattened list (application order). */
+  readonly index: number;
+}
+
+export interface Machine {
+  readonly name: string;
+  readonly type: string;
+  readonly alias: string | null;
+  readonly isDefault: boolean;
+  readonly deprecated: boolean;
+  readonly inherits: string | null;
+  readonly defaultCpuType: string | null;
+  readonly defaultRamId: string | null;
+  readonly board?: { readonly defaults: string; readonly nodefaults: string };
+  /** Entries this version appends, groups expanded. */
+  readonly ownCompat: readonly SourcedCompatEntry[];
+}
+
+export class MachineModelError extends Error {}
+
+export class MachineModel {
+  private readonly machines = new Map<string, Machine>();
+  private readonly aliases = new Map<string, string>();
+  private readonly flatCache = new Map<string, readonly SourcedCompatEntry[]>();
+  readonly arch: string;
+
+  constructor(file: MachinesFile, readonly layouts: ReadonlyMap<string, BoardLayoutDef> = new Map()) {
+    this.arch = file.arch;
+    const groups = new Map<string, readonly CompatEntryDef[]>();
+    for (const g of file.groups) groups.set(g.name, g.entries);
+    for (const def of file.machines) {
+      const machine = toMachine(def, groups);
+      this.machines.set(machine.name, machine);
+      if (machine.alias) this.aliases.set(machine.alias, machine.name);
+    }
+  }
+
+  all(): Machine[] { return [...this.machines.values()]; }
+  get(name: string): Machine | undefined { return this.machines.get(name); }
+  get defaultMachine(): Machine | undefined { return this.all().find((m) => m.isDefault); }
+
+  /**
+   * Finds a machine as users write it: canonical name, alias, or without the
+   * `pc-` prefix (`q35-9.1`). QEMU itself accepts only the first two.
+   */
+  lookup(userName: string): Machine | undefined {
+    const direct = this.machines.get(userName) ?? this.machines.get(this.aliases.get(userName) ?? '');
+    return direct ?? this.machines.get(`pc-${userName}`);
+  }
+
+  /** Versions from this machine up to the newest it inherits from. */
+  chain(name: string): Machine[] {
+    const out: Machine[] = [];
+    const seen = new Set<string>();
+    for (let m = this.machines.get(name); m; m = m.inherits ? this.machines.get(m.inherits) : undefined) {
+      if (seen.has(m.name)) throw new MachineModelError(`machine ${name}: inheritance cycle through ${m.name}`);
+      seen.add(m.name);
+      out.push(m);
+    }
+    const last = out[out.length - 1];
+    if (last?.inherits) throw new MachineModelError(`machine ${last.name} inherits from unknown machine ${last.inherits}`);
+    return out;
+  }
+
+  /** The machine's full compat list in the order QEMU applies it (slot 1). */
+  compatProps(name: string): readonly SourcedCompatEntry[] {
+    const cached = this.flatCache.get(name);
+    if (cached) return cached;
+    const list: SourcedCompatEntry[] = [];
+    for (const m of this.chain(name).reverse()) {
+      for (const e of m.ownCompat) list.push({ ...e, index: list.length });
+    }
+    this.flatCache.set(name, list);
+    return list;
+  }
+
+  boardLayout(name: string, nodefaults: boolean): BoardLayoutDef | undefined {
+    const board = this.machines.get(name)?.board;
+    return board ? this.layouts.get(nodefaults ? board.nodefaults : board.defaults) : undefined;
+  }
+}
+
+function toMachine(def: MachineDef, groups: ReadonlyMap<string, readonly CompatEntryDef[]>): Machine {
+  const ownCompat: SourcedCompatEntry[] = [];
+  const push = (e: CompatEntryDef, group?: string) =>
+    ownCompat.push({
+      driver: e.driver, property: e.property, value: e.value, optional: e.optional ?? false,
+      addedBy: def.name, ...(group ? { group } : {}), index: ownCompat.length,
+    });
+  for (const item of def.compat) {
+    if ('group' in item) {
+      const entries = groups.get(item.group);
+      if (!entries) throw new MachineModelError(`machine ${def.name}: unknown compat group ${item.group}`);
+      for (const e of entries) push(e, item.group);
+    } else {
+      push(item);
+    }
+  }
+  return {
+    name: def.name,
+    type: def.type,
+    alias: def.alias ?? null,
+    isDefault: def.isDefault ?? false,
+    deprecated: def.deprecated ?? false,
+    inherits: def.inherits ?? null,
+    defaultCpuType: def.defaultCpuType ?? null,
+    defaultRamId: def.defaultRamId ?? null,
+    ...(def.board ? { board: def.board } : {}),
+    ownCompat,
+  };
+}
+
+/**
+ * Splits a machine name into family and numeric version (`pc-q35-4.0.1` →
+ * `pc-q35`, [4,0,1]); names without a trailing version have an empty version.
+ */
+export function splitMachineVersion(name: string): { family: string; version: number[] } {
+  const m = /^(.*?)-(\d+(?:\.\d+)*)$/.exec(name);
+  return m ? { family: m[1]!, version: m[2]!.split('.').map(Number) } : { family: name, version: [] };
+}
+
+export function compareVersions(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? -1) - (b[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Machines grouped by family, newest first per family; families in name order. */
+export function sortMachinesForListing<T extends { name: string }>(machines: readonly T[]): T[] {
+  return [...machines].sort((x, y) => {
+    const a = splitMachineVersion(x.name);
+    const b = splitMachineVersion(y.name);
+    if (a.family !== b.family) return a.family < b.family ? -1 : 1;
+    return compareVersions(b.version, a.version) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+  });
+}

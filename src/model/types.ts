@@ -1,0 +1,132 @@
+/**
+ * The QOM type model: type ancestry, interfaces and properties, as QEMU's
+ * object_dynamic_cast sees them. Entries of every list (compat slots, sugar,
+ * -global) reach an object when its type is, descends from, or implements the
+ * entry's driver.
+ */
+import type { PropertyDef, TypeDef } from '../load/schema.js';
+
+export interface QomProperty {
+  readonly name: string;
+  readonly type: string;
+  /** Default in QEMU value syntax; null when unknown. */
+  readonly default: string | null;
+  readonly defaultFrom?: PropertyDef['defaultFrom'];
+  readonly description?: string;
+  readonly choices?: readonly string[];
+  /** The type that declares (or last redeclares) this property. */
+  readonly declaredBy: string;
+}
+
+export interface QomType {
+  readonly name: string;
+  readonly parent: string | null;
+  readonly abstract: boolean;
+  /** Interfaces declared on this type itself. */
+  readonly interfaces: readonly string[];
+  readonly module: boolean;
+  /** Class hotpluggable flag; undefined for non-device types. */
+  readonly hotpluggable?: boolean;
+  /** Properties declared or redeclared on this type (not inherited ones). */
+  readonly ownProperties: ReadonlyMap<string, QomProperty>;
+}
+
+export class TypeModel {
+  private readonly types = new Map<string, QomType>();
+  private readonly ancestryCache = new Map<string, readonly string[]>();
+  private readonly castCache = new Map<string, ReadonlySet<string>>();
+  private readonly propertyCache = new Map<string, ReadonlyMap<string, QomProperty>>();
+
+  constructor(defs: readonly TypeDef[]) {
+    for (const def of defs) this.types.set(def.name, toQomType(def));
+  }
+
+  get size(): number { return this.types.size; }
+  names(): IterableIterator<string> { return this.types.keys(); }
+  all(): IterableIterator<QomType> { return this.types.values(); }
+  has(name: string): boolean { return this.types.has(name); }
+  get(name: string): QomType | undefined { return this.types.get(name); }
+
+  /** The type and its parents, nearest first, ending at the root. Stops at a cycle or a missing parent. */
+  ancestry(name: string): readonly string[] {
+    const cached = this.ancestryCache.get(name);
+    if (cached) return cached;
+    const chain: string[] = [];
+    const seen = new Set<string>();
+    for (let t = this.types.get(name); t && !seen.has(t.name); t = t.parent ? this.types.get(t.parent) : undefined) {
+      seen.add(t.name);
+      chain.push(t.name);
+    }
+    this.ancestryCache.set(name, chain);
+    return chain;
+  }
+
+  /** Every name an object of this type can be cast to: ancestors and their interfaces (and the interfaces' parents). */
+  castTargets(name: string): ReadonlySet<string> {
+    const cached = this.castCache.get(name);
+    if (cached) return cached;
+    const targets = new Set<string>();
+    for (const ancestor of this.ancestry(name)) {
+      targets.add(ancestor);
+      for (const iface of this.types.get(ancestor)?.interfaces ?? []) {
+        for (const i of this.ancestry(iface)) targets.add(i);
+      }
+    }
+    this.castCache.set(name, targets);
+    return targets;
+  }
+
+  /** object_dynamic_cast(obj of `type`, `driver`) != NULL */
+  isA(type: string, driver: string): boolean {
+    return this.castTargets(type).has(driver);
+  }
+
+  isDevice(type: string): boolean { return this.isA(type, 'device'); }
+
+  /** All properties of an instance of `type`, inherited ones included, by name. */
+  properties(type: string): ReadonlyMap<string, QomProperty> {
+    const cached = this.propertyCache.get(type);
+    if (cached) return cached;
+    const merged = new Map<string, QomProperty>();
+    for (const ancestor of [...this.ancestry(type)].reverse()) {
+      for (const [n, p] of this.types.get(ancestor)!.ownProperties) merged.set(n, p);
+    }
+    this.propertyCache.set(type, merged);
+    return merged;
+  }
+
+  property(type: string, prop: string): QomProperty | undefined {
+    return this.properties(type).get(prop);
+  }
+
+  /** Concrete types that are, descend from, or implement `driver` (in name order). */
+  concreteSubtypes(driver: string): string[] {
+    const out: string[] = [];
+    for (const t of this.types.values()) if (!t.abstract && this.isA(t.name, driver)) out.push(t.name);
+    return out.sort();
+  }
+}
+
+function toQomType(def: TypeDef): QomType {
+  const ownProperties = new Map<string, QomProperty>();
+  for (const p of def.properties ?? []) {
+    ownProperties.set(p.name, {
+      name: p.name,
+      type: p.type,
+      default: p.default ?? null,
+      ...(p.defaultFrom ? { defaultFrom: p.defaultFrom } : {}),
+      ...(p.description !== undefined ? { description: p.description } : {}),
+      ...(p.choices ? { choices: p.choices } : {}),
+      declaredBy: def.name,
+    });
+  }
+  return {
+    name: def.name,
+    parent: def.parent,
+    abstract: def.abstract ?? false,
+    interfaces: def.interfaces ?? [],
+    module: def.module ?? false,
+    ...(def.hotpluggable !== undefined ? { hotpluggable: def.hotpluggable } : {}),
+    ownProperties,
+  };
+}

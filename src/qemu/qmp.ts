@@ -1,0 +1,133 @@
+/**
+ * A minimal QMP client over `-qmp stdio`: starts QEMU, negotiates capabilities,
+ * runs commands one at a time, and keeps stderr apart (QEMU's messages).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { parseExactJson, type ExactJson } from './json-exact.js';
+
+export interface QemuRunResult {
+  /** Process exit code, or null when killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+export class QmpError extends Error {
+  constructor(readonly command: string, readonly qmpClass: string, readonly desc: string) {
+    super(`${command}: ${desc}`);
+  }
+}
+
+/** QEMU died before or while answering. Carries its stderr and exit status. */
+export class QemuExitedError extends Error {
+  constructor(readonly result: QemuRunResult) {
+    super(`QEMU exited (code ${result.code ?? result.signal}): ${result.stderr.trim()}`);
+  }
+}
+
+/** Base arguments every probe uses: no accelerator, display or guest execution. */
+export const BASE_ARGS = ['-accel', 'tcg', '-display', 'none', '-S', '-qmp', 'stdio'];
+
+export class QmpSession {
+  private buffer = '';
+  private pending: Array<(msg: { [k: string]: ExactJson } | null) => void> = [];
+  private stderrText = '';
+  private closed: Promise<QemuRunResult>;
+  private exited = false;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => this.onData(chunk));
+    child.stderr.on('data', (chunk: string) => { this.stderrText += chunk; });
+    this.closed = new Promise((resolve) => {
+      child.on('close', (code, signal) => {
+        this.exited = true;
+        for (const p of this.pending.splice(0)) p(null);
+        resolve({ code, signal, stderr: this.stderrText });
+      });
+    });
+    child.stdin.on('error', () => { /* QEMU may exit before reading everything */ });
+  }
+
+  /** Starts QEMU with BASE_ARGS plus `args`; resolves after the greeting and qmp_capabilities. */
+  static async start(binary: string, args: string[], env?: NodeJS.ProcessEnv): Promise<QmpSession> {
+    const child = spawn(binary, [...BASE_ARGS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+    const session = new QmpSession(child);
+    const spawnError = new Promise<never>((_, reject) => child.on('error', reject));
+    const greeting = await Promise.race([session.next(), spawnError]);
+    if (!greeting) throw new QemuExitedError(await session.closed);
+    await session.execute('qmp_capabilities');
+    return session;
+  }
+
+  get stderr(): string { return this.stderrText; }
+
+  async execute(command: string, args?: Record<string, unknown>): Promise<ExactJson> {
+    const msg = args ? { execute: command, arguments: args } : { execute: command };
+    this.child.stdin.write(JSON.stringify(msg) + '\n');
+    for (;;) {
+      const reply = await this.next();
+      if (!reply) throw new QemuExitedError(await this.closed);
+      if ('event' in reply) continue;
+      if ('error' in reply) {
+        const err = reply.error as { class: string; desc: string };
+        throw new QmpError(command, err.class, err.desc);
+      }
+      return reply.return ?? null;
+    }
+  }
+
+  /** Sends quit and waits for the process to end. */
+  async quit(): Promise<QemuRunResult> {
+    if (!this.exited) {
+      try { this.child.stdin.write('{"execute":"quit"}\n'); this.child.stdin.end(); } catch { /* already gone */ }
+    }
+    return this.closed;
+  }
+
+  kill(): void { this.child.kill('SIGKILL'); }
+
+  private next(): Promise<{ [k: string]: ExactJson } | null> {
+    const line = this.takeLine();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.exited) return Promise.resolve(null);
+    return new Promise((resolve) => this.pending.push(resolve));
+  }
+
+  private takeLine(): { [k: string]: ExactJson } | undefined {
+    for (;;) {
+      const nl = this.buffer.indexOf('\n');
+      if (nl < 0) return undefined;
+      const line = this.buffer.slice(0, nl).trim();
+      this.buffer = this.buffer.slice(nl + 1);
+      if (line) return parseExactJson(line) as { [k: string]: ExactJson };
+    }
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    while (this.pending.length > 0) {
+      const line = this.takeLine();
+      if (line === undefined) return;
+      this.pending.shift()!(line);
+    }
+  }
+}
+
+/**
+ * Runs QEMU to completion without QMP interaction beyond quitting: for probes
+ * that only care about start-up messages and the exit status.
+ */
+export async function runQemu(binary: string, args: string[], env?: NodeJS.ProcessEnv): Promise<QemuRunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, [...BASE_ARGS, ...args], { stdio: ['pipe', 'ignore', 'pipe'], env: env ?? process.env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => { stderr += c; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+    child.stdin.on('error', () => {});
+    child.stdin.end('{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n');
+  });
+}
