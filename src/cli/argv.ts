@@ -39,3 +39,28 @@ export function rewriteQemuStyleArgv(argv: readonly string[]): string[] {
   }
   return out;
 }
+
+const ORDERED_KINDS = new Set(['global', 'device', 'object']);
+
+/**
+ * The -global/-device/-object options of a rewritten argv, in command-line
+ * order: QEMU processes them in that order, and commander keeps one list per
+ * option.
+ */
+export function orderedQemuOptions(rewritten: readonly string[]): Array<{ kind: 'global' | 'device' | 'object'; arg: string }> {
+  const out: Array<{ kind: 'global' | 'device' | 'object'; arg: string }> = [];
+  for (let i = 0; i < rewritten.length; i++) {
+    const a = rewritten[i]!;
+    if (a === '--') break;
+    const m = /^--(\w+)(?:=(.*))?$/s.exec(a);
+    if (!m) continue;
+    const kind = m[1]!;
+    if (!ORDERED_KINDS.has(kind)) {
+      if (!a.includes('=') && (QEMU_OPTIONS.find((o) => o.name === kind)?.takesValue || OWN_VALUE_OPTIONS.has(a))) i++;
+      continue;
+    }
+    const arg = m[2] ?? rewritten[++i];
+    if (arg !== undefined) out.push({ kind: kind as 'global' | 'device' | 'object', arg });
+  }
+  return out;
+}

@@ -4,8 +4,8 @@
  * modules (zod, the model) lazily so `--help` stays fast.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, QomCompatError } from '../errors.js';
-import { rewriteQemuStyleArgv } from './argv.js';
+import { EXIT, QomCompatError, UsageError } from '../errors.js';
+import { orderedQemuOptions, rewriteQemuStyleArgv } from './argv.js';
 import type { CliIo } from './io.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -17,16 +17,39 @@ const archOption = () => new Option('--arch <arch>', 'architecture of the embedd
 export async function main(argv: string[], io?: CliIo): Promise<number> {
   const cli = io ?? (await defaultIo());
   const status = { code: EXIT.ok as number };
-  const program = buildProgram(cli, (code) => { status.code = code; });
+  const rewritten = rewriteQemuStyleArgv(argv);
+  const program = buildProgram(cli, (code) => { status.code = code; }, orderedQemuOptions(rewritten));
   try {
-    await program.parseAsync(rewriteQemuStyleArgv(argv), { from: 'user' });
+    await program.parseAsync(rewritten, { from: 'user' });
     return status.code;
   } catch (e) {
     return reportError(e, cli);
   }
 }
 
-function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+/** QEMU's options shared by resolve and explain. */
+function addQemuOptions(cmd: Command): Command {
+  return cmd
+    .option('-M, --machine <machine>', 'machine type (canonical, alias, or without pc-); QEMU spells it -M or -machine')
+    .option('--accel <accel>', 'accelerator and its options, as QEMU\'s -accel (default tcg)')
+    .option('--nodefaults', 'no default devices, as QEMU\'s -nodefaults')
+    .option('--global <spec>', 'DRIVER.PROP=VALUE or driver=D,property=P,value=V, as QEMU\'s -global (repeatable)', collect, [])
+    .option('--device <spec>', 'TYPE[,id=ID][,prop=value...], as QEMU\'s -device (repeatable)', collect, [])
+    .option('--object <spec>', 'TYPE,id=ID[,prop=value...], as QEMU\'s -object (repeatable)', collect, [])
+    .addOption(new Option('--model <model>', 'qdev: QEMU 10.0 as released; object-compat: the OBJECT_COMPAT RFC').choices(['qdev', 'object-compat']).default('object-compat'))
+    .addOption(formatOption()).addOption(defsOption()).addOption(archOption());
+}
+
+type Ordered = ReturnType<typeof orderedQemuOptions>;
+
+function machineName(opts: { machine?: string }): string | undefined {
+  if (opts.machine === undefined) return undefined;
+  const [name, ...rest] = opts.machine.split(',');
+  if (rest.length) throw new UsageError(`-machine options (${rest.join(',')}) are not modelled; give the machine type only`);
+  return name!.startsWith('type=') ? name!.slice(5) : name;
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void, ordered: Ordered): Command {
   const program = new Command('qom-compat')
     .description('What a QEMU machine type really gives each object: compat properties, -global, and why')
     .exitOverride()
@@ -50,6 +73,24 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--out <dir>', 'root directory to write into', 'machines')
     .option('--machines <regex>', 'probe board objects only of machines matching this regular expression')
     .action(async (opts) => setExit(await (await import('../commands/import.js')).runImport(opts, io)));
+
+  program.command('check')
+    .description('check machine definition files (the CI gate): chains, schema, compat entries against the type model')
+    .argument('[path...]', 'definition files or directories (default: the embedded machines/)')
+    .addOption(formatOption(['text', 'json', 'github']))
+    .option('--strict', 'fail on warnings too')
+    .option('--arch <arch>', 'only this architecture\'s directory when searching a machines/ root')
+    .action(async (paths: string[], opts) => setExit(await (await import('../commands/check.js')).runCheckCommand(paths, opts, io)));
+
+  addQemuOptions(program.command('resolve')
+    .description('the objects a QEMU command line creates, and every property\'s value and why'))
+    .option('--all', 'show every property, not only those that differ from the type default')
+    .action(async (opts) => setExit(await (await import('../commands/resolve.js')).runResolve({ ...opts, machine: machineName(opts), ordered }, io)));
+
+  addQemuOptions(program.command('explain')
+    .description('the full story of one property: type default, each compat entry and -global, the option, the final value')
+    .argument('<DRIVER.PROP>', 'a type (or ancestor, or interface) and property, e.g. virtio-pci.disable-legacy'))
+    .action(async (target: string, opts) => setExit(await (await import('../commands/explain.js')).runExplain(target, { ...opts, machine: machineName(opts), ordered }, io)));
 
   return program;
 }

@@ -1,9 +1,8 @@
 /** Pieces every command shares: loading definitions and finding a machine. */
-import { UnknownNameError } from '../errors.js';
 import { loadDefinitionsFromDisk } from '../load/fs.js';
 import type { Definitions } from '../load/loader.js';
 import type { Machine } from '../model/machines.js';
-import { closestMatches } from '../util/suggest.js';
+import { findMachine as findMachineIn } from '../model/find.js';
 import { stringifyExactJson } from '../qemu/json-exact.js';
 
 export interface DefinitionOptions { defs?: string; arch?: string }
@@ -14,10 +13,7 @@ export function loadFromOptions(opts: DefinitionOptions): Definitions {
 
 /** The machine as users write it, or UnknownNameError with close matches (exit 2). */
 export function findMachine(defs: Definitions, name: string): Machine {
-  const m = defs.machines.lookup(name);
-  if (m) return m;
-  const names = defs.machines.all().flatMap((x) => (x.alias ? [x.name, x.alias] : [x.name]));
-  throw new UnknownNameError('machine', name, closestMatches(name, names));
+  return findMachineIn(defs.machines, name);
 }
 
 export function toJsonText(value: unknown): string {

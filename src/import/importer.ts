@@ -140,9 +140,9 @@ async function introspect(binary: string, progress: (m: string) => void): Promis
       try {
         properties.set(t.name, await listProperties(qmp, t.name));
       } catch (e) {
-        // Instantiating some types can kill QEMU; record "unknown" and go on.
+        // Instantiating some types kills or blocks QEMU; record "unknown" and go on.
         if (!(e instanceof QemuExitedError)) throw e;
-        progress(`  qom-list-properties ${t.name} stopped QEMU; its properties stay unknown`);
+        progress(`  qom-list-properties ${t.name} ${e.result.signal === 'SIGKILL' ? 'did not answer' : 'stopped QEMU'}; its properties stay unknown`);
         properties.set(t.name, null);
         qmp = await QmpSession.start(binary, ['-M', 'none', '-nodefaults']);
       }

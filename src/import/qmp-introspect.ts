@@ -52,10 +52,10 @@ export async function typesImplementing(qmp: QmpSession, name: string): Promise<
  * instantiated, so instance properties appear too. Returns null for names QMP
  * refuses (interfaces).
  */
-export async function listProperties(qmp: QmpSession, typename: string): Promise<QmpProperty[] | null> {
+export async function listProperties(qmp: QmpSession, typename: string, timeoutMs = 5000): Promise<QmpProperty[] | null> {
   let list: Obj[];
   try {
-    list = (await qmp.execute('qom-list-properties', { typename })) as Obj[];
+    list = (await qmp.execute('qom-list-properties', { typename }, timeoutMs)) as Obj[];
   } catch (e) {
     if (e instanceof QmpError) return null;
     throw e;

@@ -70,6 +70,9 @@ export const TypeSchema = z.strictObject({
   interfaces: z.array(name).optional().describe('Interfaces this type adds (not those inherited)'),
   module: z.boolean().optional().describe('Lives in a loadable module: unknown to QEMU until the module loads'),
   hotpluggable: z.boolean().optional().describe('Device class hotpluggable flag (devices only)'),
+  userCreatable: z.boolean().optional().describe('-device accepts it (listed by -device help; devices only)'),
+  bus: z.string().optional().describe('Bus a -device of this type plugs into, as -device help names it'),
+  aliases: z.array(name).optional().describe('-device aliases, e.g. virtio-net for virtio-net-pci'),
   properties: z.array(PropertySchema).optional(),
 });
 

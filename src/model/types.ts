@@ -27,6 +27,12 @@ export interface QomType {
   readonly module: boolean;
   /** Class hotpluggable flag; undefined for non-device types. */
   readonly hotpluggable?: boolean;
+  /** Whether -device accepts it (DeviceClass.user_creatable); undefined for non-device types. */
+  readonly userCreatable?: boolean;
+  /** The bus a -device of this type plugs into, as `-device help` names it. */
+  readonly bus?: string;
+  /** -device aliases of this type (`virtio-net` for virtio-net-pci). */
+  readonly aliases?: readonly string[];
   /** Properties declared or redeclared on this type (not inherited ones). */
   readonly ownProperties: ReadonlyMap<string, QomProperty>;
 }
@@ -39,6 +45,23 @@ export class TypeModel {
 
   constructor(defs: readonly TypeDef[]) {
     for (const def of defs) this.types.set(def.name, toQomType(def));
+  }
+
+  /**
+   * A variant of this model with some types added or re-parented (the
+   * OBJECT_COMPAT RFC moves device, memory-backend, accel, … under a new root).
+   * `strip` drops own properties of a re-parented type by name.
+   */
+  derive(changes: { add?: readonly QomType[]; reparent?: ReadonlyMap<string, string>; strip?: (type: string, prop: string) => boolean }): TypeModel {
+    const next = new TypeModel([]);
+    for (const t of this.types.values()) {
+      const parent = changes.reparent?.get(t.name);
+      if (parent === undefined) { next.types.set(t.name, t); continue; }
+      const own = new Map([...t.ownProperties].filter(([n]) => !changes.strip?.(t.name, n)));
+      next.types.set(t.name, { ...t, parent, ownProperties: own });
+    }
+    for (const t of changes.add ?? []) next.types.set(t.name, t);
+    return next;
   }
 
   get size(): number { return this.types.size; }
@@ -127,6 +150,9 @@ function toQomType(def: TypeDef): QomType {
     interfaces: def.interfaces ?? [],
     module: def.module ?? false,
     ...(def.hotpluggable !== undefined ? { hotpluggable: def.hotpluggable } : {}),
+    ...(def.userCreatable !== undefined ? { userCreatable: def.userCreatable } : {}),
+    ...(def.bus !== undefined ? { bus: def.bus } : {}),
+    ...(def.aliases ? { aliases: def.aliases } : {}),
     ownProperties,
   };
 }

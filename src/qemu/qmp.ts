@@ -63,9 +63,23 @@ export class QmpSession {
 
   get stderr(): string { return this.stderrText; }
 
-  async execute(command: string, args?: Record<string, unknown>): Promise<ExactJson> {
+  /**
+   * Runs one command. With `timeoutMs`, a command that does not answer in
+   * time kills QEMU (some types block when instantiated, e.g. chardev-pipe)
+   * and throws QemuExitedError.
+   */
+  async execute(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<ExactJson> {
     const msg = args ? { execute: command, arguments: args } : { execute: command };
     this.child.stdin.write(JSON.stringify(msg) + '\n');
+    const timer = timeoutMs ? setTimeout(() => this.child.kill('SIGKILL'), timeoutMs) : undefined;
+    try {
+      return await this.awaitReply(command);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async awaitReply(command: string): Promise<ExactJson> {
     for (;;) {
       const reply = await this.next();
       if (!reply) throw new QemuExitedError(await this.closed);
@@ -101,7 +115,9 @@ export class QmpSession {
       if (nl < 0) return undefined;
       const line = this.buffer.slice(0, nl).trim();
       this.buffer = this.buffer.slice(nl + 1);
-      if (line) return parseExactJson(line) as { [k: string]: ExactJson };
+      // glib assertions ("Bail out! …") also land on stdout: keep them with stderr.
+      if (line.startsWith('{')) return parseExactJson(line) as { [k: string]: ExactJson };
+      if (line) this.stderrText += line + '\n';
     }
   }
 

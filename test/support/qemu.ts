@@ -13,4 +13,4 @@ if (!HAVE_QEMU && process.env.CI === 'true') {
 }
 
 /** `describe` for tests that run the real QEMU. */
-export const describeLive: typeof describe = HAVE_QEMU ? describe : describe.skip;
+export const describeLive: (name: string, fn: () => void) => void = HAVE_QEMU ? describe : describe.skip;

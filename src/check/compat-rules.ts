@@ -1,0 +1,149 @@
+/**
+ * Rules on single compat entries against the type model. QEMU applies a
+ * machine's (or accelerator's) compat list with error_abort
+ * (object_apply_global_props), so an entry that reaches an object and cannot
+ * be applied there kills QEMU when that object is created: a value that does
+ * not parse, or a non-optional entry on an object without the property.
+ * Entries that reach nothing are dead, which is legitimate for groups shared
+ * with other architectures and a typo otherwise.
+ */
+import type { JsonPath } from '../load/json.js';
+import type { QomProperty } from '../model/types.js';
+import { parseGlobalValue, type ValueContext, type ValueResult } from '../resolve/values.js';
+import { listNames } from './machine-graph.js';
+import type { RawFinding, RuleId } from './rules.js';
+import { nearNames, type TypeIndex } from './type-index.js';
+import type { EntrySite } from './views.js';
+
+export interface CompatRuleContext {
+  readonly index: TypeIndex;
+  readonly file: number;
+  /** Where the entry comes from, for messages ("group compat-9.1 (appended by …)"). */
+  describeSite(site: EntrySite): string;
+  /** Other architectures' type names, when the definitions have them (loaded on demand). */
+  otherArchTypes(): ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function compatEntryFindings(sites: Iterable<EntrySite>, ctx: CompatRuleContext): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const site of sites) out.push(...checkEntry(site, ctx));
+  return out;
+}
+
+function checkEntry(site: EntrySite, ctx: CompatRuleContext): RawFinding[] {
+  const { index } = ctx;
+  const at = (rule: RuleId, key: 'driver' | 'property' | 'value', message: string, hint?: string): RawFinding =>
+    ({ rule, file: ctx.file, path: [...site.path, key] as JsonPath, message, ...(hint ? { hint } : {}) });
+  const text = `${site.driver}.${site.property}=${site.value}`;
+  const where = ctx.describeSite(site);
+
+  if (!index.model.has(site.driver)) return [unknownDriver(site, ctx, where, at)];
+  const reached = index.reached(site.driver);
+  if (reached.length === 0) {
+    return [at('compat-driver-unreached', 'driver',
+      `${text} (${where}) never applies: no object that takes compat props (devices, memory backends, accelerators, sev-guest) is a "${site.driver}"`)];
+  }
+
+  const lacking = reached.filter((t) => !index.property(t, site.property) && index.knowsProperties(t));
+  const having = reached.filter((t) => !!index.property(t, site.property));
+  const out: RawFinding[] = [];
+  if (lacking.length && !site.optional) {
+    out.push(at('compat-property-missing', 'property',
+      `QEMU aborts when it creates ${article(lacking[0]!)} ${lacking[0]} (${where}): "can't apply global ${text}: Property '${lacking[0]}.${site.property}' not found"` +
+      (lacking.length > 1 ? `; ${lacking.length - 1} more types reached by "${site.driver}" lack it too: ${listNames(lacking.slice(1))}` : ''),
+      propertyHint(site, having, ctx)));
+  } else if (lacking.length && having.length === 0) {
+    out.push(at('compat-property-unknown', 'property',
+      `optional entry ${text} (${where}) never applies: no type "${site.driver}" reaches has property "${site.property}"`,
+      propertyHint(site, having, ctx)));
+  }
+  const failure = firstValueFailure(site, having, index);
+  if (failure) out.push(at('compat-value-invalid', 'value', valueMessage(site, failure, where), valueHint(failure.result)));
+  return out;
+}
+
+type At = (rule: RuleId, key: 'driver' | 'property' | 'value', message: string, hint?: string) => RawFinding;
+
+function unknownDriver(site: EntrySite, ctx: CompatRuleContext, where: string, at: At): RawFinding {
+  const arch = ctx.index.arch ?? 'this architecture';
+  const elsewhere = [...ctx.otherArchTypes()].filter(([, names]) => names.has(site.driver)).map(([a]) => a);
+  const suggestions = driverSuggestions(site, ctx.index);
+  const message = `"${site.driver}" is not a type of this binary (not in ${arch}): ${site.driver}.${site.property}=${site.value} (${where}) never matches here`;
+  if (suggestions.length) return at('compat-driver-unknown', 'driver', message, `did you mean ${suggestions.join(' or ')}?`);
+  if (elsewhere.length) {
+    return at('compat-driver-unknown', 'driver', `${message}; it is a type of ${elsewhere.join(', ')}`,
+      'expected when the group is shared by several architectures');
+  }
+  return at('compat-driver-unknown', 'driver', message,
+    site.group ? 'expected if the group serves other architectures (or the type was removed); otherwise a typo' : 'a typo, or a type this binary does not build?');
+}
+
+/**
+ * "Did you mean": the one type family that has the property (QEMU 10.0's
+ * pflash_cfi01 entry sets a property only cfi.pflash01 has), then names a
+ * keystroke away that offer the property too.
+ */
+function driverSuggestions(site: EntrySite, index: TypeIndex): string[] {
+  const out: string[] = [];
+  const families = index.propertyFamilies(site.property);
+  if (families.length === 1 && index.reached(families[0]!).length > 0) {
+    out.push(`"${families[0]}" (the only type with property "${site.property}")`);
+  }
+  const known = families.length > 0;
+  for (const name of index.nearTypeNames(site.driver)) {
+    if (families[0] === name && families.length === 1) continue;
+    if (!known || index.offers(name, site.property)) out.push(`"${name}"`);
+  }
+  return out;
+}
+
+function propertyHint(site: EntrySite, having: readonly string[], ctx: CompatRuleContext): string | undefined {
+  if (having.length) {
+    return `"${site.property}" exists on ${listNames(having)} but not on all types "${site.driver}" reaches: narrow the driver, or mark the entry optional`;
+  }
+  const names = new Set<string>();
+  for (const t of [site.driver, ...ctx.index.reached(site.driver)]) for (const p of ctx.index.model.properties(t).keys()) names.add(p);
+  const close = nearNames(site.property, names);
+  return close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : undefined;
+}
+
+/** Backend and link lookups depend on the command line, not on the entry: assume the named object exists. */
+const assumeExists = (value: string): ValueContext => ({
+  netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value], linkExists: () => true,
+});
+
+interface ValueFailure { type: string; result: Extract<ValueResult, { ok: false }>; others: string[] }
+
+/** The first reached type on which the value does not parse (QEMU names the concrete type in some messages). */
+function firstValueFailure(site: EntrySite, having: readonly string[], index: TypeIndex): ValueFailure | undefined {
+  const ctx = assumeExists(site.value);
+  // A declaration that accepted the value accepts it on every type sharing it;
+  // failures are parsed per type, as some messages name the object's type.
+  const accepted = new Set<QomProperty>();
+  let failure: ValueFailure | undefined;
+  for (const t of having) {
+    const prop = index.property(t, site.property)!;
+    if (accepted.has(prop)) continue;
+    const result = parseGlobalValue(prop, site.value, t, ctx);
+    if (result.ok) { accepted.add(prop); continue; }
+    if (failure) failure.others.push(t);
+    else failure = { type: t, result, others: [] };
+  }
+  return failure;
+}
+
+function valueMessage(site: EntrySite, f: ValueFailure, where: string): string {
+  const also = f.others.length ? ` (and on creating ${listNames(f.others)})` : '';
+  if (f.result.abort) {
+    return `QEMU crashes (SIGABRT) when it creates ${article(f.type)} ${f.type}${also}, applying ${site.driver}.${site.property}=${site.value} (${where}): "${f.result.reason}"`;
+  }
+  return `value does not parse: QEMU aborts when it creates ${article(f.type)} ${f.type}${also} (${where}): ` +
+    `"can't apply global ${site.driver}.${site.property}=${site.value}: ${f.result.reason}"`;
+}
+
+function valueHint(result: Extract<ValueResult, { ok: false }>): string | undefined {
+  if (result.abort) return 'the string input visitor cannot set this property at all: drop the entry';
+  return 'compat values are parsed like -global values (qom-compat explain shows the property type)';
+}
+
+const article = (word: string) => (/^[aeiouAEIO]/.test(word) ? 'an' : 'a');

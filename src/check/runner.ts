@@ -1,0 +1,219 @@
+/**
+ * Runs every rule over definition sets and resolves findings to file, line
+ * and column. Pure: file contents come in (check/discover.ts reads them).
+ *
+ * A set is the files of one directory. Each file is checked with the others
+ * as context; a file missing or unparseable only switches off the rules that
+ * need it (a broken types.json does not hide machines.json's chain errors).
+ */
+import { formatJsonPath } from '../load/json.js';
+import { TypeModel } from '../model/types.js';
+import type { DefinitionFileName } from '../load/schema.js';
+import { compatEntryFindings } from './compat-rules.js';
+import { archFindings, boardFindings, machineTypeFindings, type ArchClaim } from './cross-rules.js';
+import { noopFindings, shadowFindings } from './list-rules.js';
+import { MachineGraph } from './machine-graph.js';
+import { machineFindings } from './machine-rules.js';
+import { RULES, type Finding, type RawFinding } from './rules.js';
+import { schemaFindings, syntaxFindings } from './schema-rules.js';
+import { SourceFile } from './source.js';
+import { TypeIndex } from './type-index.js';
+import { typeFindings } from './type-rules.js';
+import { readAccelCompat, readBoards, readMachines, readTypes, type EntrySite } from './views.js';
+
+export interface SourceInput {
+  readonly path: string;
+  /** How reports name the file. */
+  readonly display: string;
+  readonly text: string;
+  /** From the file name; undefined to tell from the content. */
+  readonly kind: DefinitionFileName | undefined;
+  /** Report this file's findings (false: context only). */
+  readonly reported: boolean;
+}
+
+export interface SetInput {
+  readonly dir: string;
+  readonly files: readonly SourceInput[];
+  /** Type names of other architectures beside this one, for "not in x86_64 but in aarch64". */
+  readonly otherArchTypes?: () => ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export interface CheckResult {
+  readonly findings: Finding[];
+  /** Files whose findings were reported. */
+  readonly filesChecked: number;
+}
+
+export function runCheck(sets: readonly SetInput[]): CheckResult {
+  const files: SourceFile[] = [];
+  const raw: RawFinding[] = [];
+  const reported = new Set<number>();
+  for (const set of sets) {
+    const loaded = set.files.map((f) => {
+      const file = SourceFile.load(files.length, f.path, f.display, f.text, f.kind);
+      files.push(file);
+      if (f.reported) reported.add(file.id);
+      return { file, reported: f.reported };
+    });
+    raw.push(...checkSet(loaded, set));
+  }
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  for (const f of raw) {
+    if (!reported.has(f.file)) continue;
+    const key = `${f.file}\u0000${f.rule}\u0000${JSON.stringify(f.path)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(resolve(f, files[f.file]!));
+  }
+  const order = (f: Finding) => files.findIndex((x) => x.display === f.file);
+  findings.sort((a, b) => order(a) - order(b) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  return { findings, filesChecked: reported.size };
+}
+
+function resolve(f: RawFinding, file: SourceFile): Finding {
+  const pos = f.position ?? file.positionOf(f.path, f.atKey);
+  const lineOf = (p: readonly (string | number)[]) => file.positionOf(p).line;
+  return {
+    rule: f.rule,
+    severity: RULES[f.rule].severity,
+    file: file.display,
+    line: pos.line,
+    column: pos.column,
+    path: formatJsonPath(f.path),
+    message: typeof f.message === 'string' ? f.message : f.message(lineOf),
+    ...(f.hint ? { hint: f.hint } : {}),
+  };
+}
+
+interface Loaded { readonly file: SourceFile; readonly reported: boolean }
+
+/** One file's schema-checked views, computed once however many combinations use it. */
+class Prepared {
+  readonly findings: RawFinding[];
+  private readonly malformed: Set<number>;
+  private cache = new Map<string, unknown>();
+
+  constructor(readonly file: SourceFile) {
+    const syntax = syntaxFindings(file);
+    const schema = schemaFindings(file);
+    this.findings = [...syntax, ...schema.findings];
+    this.malformed = new Set(schema.malformed.map((p) => p[1] as number));
+    if (file.data !== undefined && file.kind === undefined) {
+      this.findings.push({
+        rule: 'schema', file: file.id, path: [],
+        message: 'not a definition file: expected machines.json, types.json, boards.json or accel-compat.json ' +
+          '(top-level key "machines", "types", "layouts" or "accelerators")',
+      });
+    }
+  }
+
+  private memo<T>(key: string, make: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key) as T;
+  }
+
+  machines = () => this.memo('machines', () => {
+    const view = readMachines(this.file.data);
+    return view && new MachineGraph(view);
+  });
+
+  types = () => this.memo('types', () => {
+    const view = readTypes(this.file.data, this.malformed);
+    if (!view) return undefined;
+    const model = new TypeModel(view.types.map((t) => t.def));
+    return { view, model, index: new TypeIndex(model, view.arch) };
+  });
+
+  boards = () => this.memo('boards', () => readBoards(this.file.data));
+  accel = () => this.memo('accel', () => readAccelCompat(this.file.data));
+
+  arch(): string | undefined {
+    const d = this.file.data;
+    if (typeof d !== 'object' || d === null || !Object.hasOwn(d, 'arch')) return undefined;
+    const a = (d as { arch?: unknown }).arch;
+    return typeof a === 'string' ? a : undefined;
+  }
+}
+
+function checkSet(loaded: readonly Loaded[], set: SetInput): RawFinding[] {
+  const prepared = loaded.map((l) => ({ ...l, p: new Prepared(l.file) }));
+  const out: RawFinding[] = prepared.flatMap((x) => x.p.findings);
+  for (const combo of combinations(prepared)) out.push(...checkCombination(combo, set));
+  return out;
+}
+
+type Combo = Map<DefinitionFileName, Prepared>;
+
+/**
+ * Which file of each kind serves as context. Normally one per kind; when
+ * several files of one kind are reported (two machines files in one
+ * directory), each is checked against the same other files.
+ */
+function combinations(prepared: ReadonlyArray<Loaded & { p: Prepared }>): Combo[] {
+  const base: Combo = new Map();
+  const extra: Array<Prepared> = [];
+  // Reported files take precedence over context files of the same kind.
+  for (const x of [...prepared].sort((a, b) => Number(b.reported) - Number(a.reported))) {
+    const kind = x.file.kind;
+    if (!kind) continue;
+    if (!base.has(kind)) base.set(kind, x.p);
+    else if (x.reported) extra.push(x.p);
+  }
+  return [base, ...extra.map((p) => new Map(base).set(p.file.kind!, p))];
+}
+
+function checkCombination(combo: Combo, set: SetInput): RawFinding[] {
+  const machines = combo.get('machines.json');
+  const types = combo.get('types.json');
+  const boards = combo.get('boards.json');
+  const accel = combo.get('accel-compat.json');
+  const graph = machines?.machines();
+  const typed = types?.types();
+  const out: RawFinding[] = [];
+
+  const claims: ArchClaim[] = [machines, types, boards].flatMap((p) => {
+    const arch = p?.arch();
+    return p && arch !== undefined ? [{ file: p.file.id, name: basename(p.file.display), arch }] : [];
+  });
+  out.push(...archFindings(claims));
+
+  if (typed) out.push(...typeFindings(typed.view, typed.model, types!.file.id));
+  const arch = typed?.view.arch ?? graph?.view.arch ?? basename(set.dir);
+  const index = typed && (typed.index.arch ? typed.index : new TypeIndex(typed.model, arch));
+  const otherArchTypes = set.otherArchTypes ?? (() => new Map());
+
+  if (graph && machines) {
+    const file = machines.file.id;
+    out.push(...machineFindings(graph, file));
+    const ownLists = graph.view.machines.filter((m) => m.name !== undefined && graph.byName.get(m.name) === m)
+      .map((m) => ({ owner: m.name!, entries: graph.own(m) }));
+    out.push(...shadowFindings(ownLists, file, (s) => graph.describeSite(s)));
+    if (index) {
+      const sites = entrySites(graph);
+      out.push(...compatEntryFindings(sites, { index, file, describeSite: (s) => graph.describeSite(s), otherArchTypes }));
+      out.push(...noopFindings(sites, graph, index, file));
+      out.push(...machineTypeFindings(graph, index.model, file));
+    }
+  }
+  const accelLists = accel?.accel();
+  if (accel && accelLists) {
+    const file = accel.file.id;
+    const describe = (s: EntrySite) => `accelerator ${accelLists.find((a) => a.entries.includes(s))?.name ?? '?'}`;
+    out.push(...shadowFindings(accelLists.map((a) => ({ owner: `accelerator ${a.name}`, entries: a.entries })), file, describe));
+    if (index) out.push(...compatEntryFindings(accelLists.flatMap((a) => a.entries), { index, file, describeSite: describe, otherArchTypes }));
+  }
+  const layouts = boards?.boards();
+  if (boards && layouts) out.push(...boardFindings(layouts.layouts, boards.file.id, graph, machines?.file.id ?? -1, typed?.model));
+  return out;
+}
+
+/** Every entry once, where it is written: group entries, then machines' inline entries. */
+function entrySites(graph: MachineGraph): EntrySite[] {
+  const sites: EntrySite[] = graph.view.groups.flatMap((g) => g.entries);
+  for (const m of graph.view.machines) for (const item of m.compat) if (item.kind === 'entry') sites.push(item.entry);
+  return sites;
+}
+
+const basename = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);

@@ -1,0 +1,135 @@
+/**
+ * Rules `schema` and `json-duplicate-key`, `json-syntax`: the file-level
+ * rules. zod issues become findings at the offending value (or key); a union
+ * failure (a compat item is an entry or a group reference) is reported through
+ * the branch the author evidently meant, not as zod's bare "Invalid input".
+ */
+import { z } from 'zod';
+import type { JsonPath } from '../load/json.js';
+import { DEFINITION_FILES } from '../load/schema.js';
+import { closestMatches } from '../util/suggest.js';
+import type { RawFinding } from './rules.js';
+import type { SourceFile } from './source.js';
+
+export function syntaxFindings(file: SourceFile): RawFinding[] {
+  const out: RawFinding[] = [];
+  if (file.syntax) {
+    const { line, column, message } = file.syntax;
+    out.push({
+      rule: 'json-syntax', file: file.id, path: [], position: { line, column },
+      message: `malformed JSON: ${message}`, hint: 'the loader refuses the whole file; fix the syntax first',
+    });
+    return out;
+  }
+  for (const d of file.duplicateKeys()) {
+    const key = String(d.path[d.path.length - 1]);
+    out.push({
+      rule: 'json-duplicate-key', file: file.id, path: d.path, position: d.at,
+      message: `duplicate key "${key}": JSON.parse keeps only this one and silently drops the one on line ${d.first.line}`,
+      hint: 'merge the two members into one',
+    });
+  }
+  return out;
+}
+
+/** Findings for zod issues, and the paths of top-level array elements that did not validate. */
+export function schemaFindings(file: SourceFile): { findings: RawFinding[]; malformed: JsonPath[] } {
+  if (file.data === undefined || file.kind === undefined) return { findings: [], malformed: [] };
+  const schema = DEFINITION_FILES[file.kind];
+  const result = schema.safeParse(file.data);
+  if (result.success) return { findings: [], malformed: [] };
+  const findings: RawFinding[] = [];
+  for (const issue of result.error.issues) findings.push(...issueFindings(file, schema, issue, []));
+  const malformed = findings.map((f) => f.path.slice(0, 2)).filter((p) => typeof p[1] === 'number');
+  return { findings, malformed };
+}
+
+type Issue = z.core.$ZodIssue;
+
+function issueFindings(file: SourceFile, root: z.ZodType, issue: Issue, prefix: JsonPath): RawFinding[] {
+  const path: JsonPath = [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
+  const base = { rule: 'schema' as const, file: file.id };
+  switch (issue.code) {
+    case 'invalid_union': {
+      const branch = likeliestBranch(issue.errors);
+      if (branch) return branch.flatMap((i) => issueFindings(file, root, i, path));
+      return [{ ...base, path, message: `schema: ${issue.message}` }];
+    }
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => {
+        const known = knownKeys(root, path);
+        const close = closestMatches(key, known, 1);
+        return {
+          ...base, path: [...path, key], atKey: true,
+          message: `unknown key "${key}"`,
+          hint: close.length ? `did you mean "${close[0]}"?` : `known keys here: ${known.map((k) => `"${k}"`).join(', ')}`,
+        };
+      });
+    case 'invalid_type': {
+      const actual = valueAt(file.data, path);
+      if (actual === MISSING) {
+        const key = path[path.length - 1];
+        return [{ ...base, path, message: `missing required key "${String(key)}" (${issue.expected})` }];
+      }
+      return [{ ...base, path, message: `expected ${issue.expected}, got ${describeJson(actual)}` }];
+    }
+    case 'too_small':
+      if (issue.origin === 'string') return [{ ...base, path, message: 'must not be empty' }];
+      return [{ ...base, path, message: `schema: ${issue.message}` }];
+    default:
+      return [{ ...base, path, message: issue.message.replace(/^Invalid (input|option): /, '') }];
+  }
+}
+
+/**
+ * The union branch the author meant: the one with the fewest issues; on a
+ * tie, the one that least disputes the keys that are there.
+ */
+function likeliestBranch(branches: Issue[][]): Issue[] | undefined {
+  const unknownKeys = (b: Issue[]) => b.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 0), 0);
+  return [...branches].sort((a, b) => a.length - b.length || unknownKeys(a) - unknownKeys(b))[0];
+}
+
+/** Keys the schema allows for the object at `path` (all branches of a union). */
+function knownKeys(schema: z.ZodType, path: JsonPath): string[] {
+  let current: z.ZodType[] = [schema];
+  for (const seg of path) current = current.flatMap((s) => childSchemas(s, seg));
+  return [...new Set(current.flatMap((s) => objectKeys(s)))];
+}
+
+function unwrap(s: z.ZodType): z.ZodType[] {
+  if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) return unwrap(s.unwrap() as z.ZodType);
+  if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).flatMap(unwrap);
+  return [s];
+}
+
+function childSchemas(s: z.ZodType, seg: string | number): z.ZodType[] {
+  return unwrap(s).flatMap((u) => {
+    if (u instanceof z.ZodArray && typeof seg === 'number') return [u.element as z.ZodType];
+    if (u instanceof z.ZodObject && typeof seg === 'string' && Object.hasOwn(u.shape, seg)) return [u.shape[seg] as z.ZodType];
+    return [];
+  });
+}
+
+function objectKeys(s: z.ZodType): string[] {
+  return unwrap(s).flatMap((u) => (u instanceof z.ZodObject ? Object.keys(u.shape) : []));
+}
+
+const MISSING = Symbol('missing');
+
+function valueAt(data: unknown, path: JsonPath): unknown {
+  let v: unknown = data;
+  for (const seg of path) {
+    if (typeof v !== 'object' || v === null || !Object.hasOwn(v, seg)) return MISSING;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

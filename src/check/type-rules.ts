@@ -1,0 +1,83 @@
+/**
+ * Rules on the QOM type model (types.json): every type but `object` and
+ * `interface` has a parent that exists, ancestry ends (QOM refuses cycles at
+ * type registration), names are unique, and recorded defaults parse for their
+ * property type (a default that does not parse means the importer or a hand
+ * edit mis-recorded it, and every "unchanged from default" answer is wrong).
+ */
+import type { JsonPath } from '../load/json.js';
+import type { TypeModel } from '../model/types.js';
+import { parseGlobalValue } from '../resolve/values.js';
+import type { RawFinding, RuleId } from './rules.js';
+import { nearNames } from './type-index.js';
+import type { TypesView, TypeView } from './views.js';
+
+export function typeFindings(view: TypesView, model: TypeModel, file: number): RawFinding[] {
+  const out: RawFinding[] = [];
+  const report = (rule: RuleId, path: JsonPath, message: RawFinding['message'], hint?: string) =>
+    out.push({ rule, file, path, message, ...(hint ? { hint } : {}) });
+  const first = new Map<string, TypeView>();
+  for (const t of view.types) {
+    const earlier = first.get(t.def.name);
+    if (earlier) {
+      report('type-duplicate', [...t.path, 'name'],
+        (lineOf) => `type "${t.def.name}" is defined twice (first on line ${lineOf([...earlier.path, 'name'])}); the model keeps the last one`);
+    } else {
+      first.set(t.def.name, t);
+    }
+  }
+  for (const t of view.types) {
+    references(t, model, report);
+    if (first.get(t.def.name) === t) cycle(t, model, report);
+    if (!t.partial) defaults(t, model, report);
+  }
+  return out;
+}
+
+type Report = (rule: RuleId, path: JsonPath, message: RawFinding['message'], hint?: string) => void;
+
+const didYouMean = (name: string, model: TypeModel): string | undefined => {
+  const close = nearNames(name, model.names());
+  return close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : undefined;
+};
+
+function references(t: TypeView, model: TypeModel, report: Report): void {
+  const { parent, interfaces = [] } = t.def;
+  if (parent !== null && !model.has(parent)) {
+    report('type-parent-unknown', [...t.path, 'parent'],
+      `type "${t.def.name}" has parent "${parent}", which is not a type: it inherits no properties and no driver reaches it through its ancestors`,
+      didYouMean(parent, model));
+  }
+  interfaces.forEach((iface, k) => {
+    if (!model.has(iface)) {
+      report('type-parent-unknown', [...t.path, 'interfaces', k],
+        `type "${t.def.name}" implements "${iface}", which is not a type`, didYouMean(iface, model));
+    }
+  });
+}
+
+function cycle(t: TypeView, model: TypeModel, report: Report): void {
+  // ancestry() stops before a repeat: the type is on a cycle when the last
+  // ancestor's parent leads back to it.
+  const chain = model.ancestry(t.def.name);
+  const last = model.get(chain[chain.length - 1]!);
+  if (last?.parent !== t.def.name) return;
+  report('type-cycle', [...t.path, 'parent'],
+    `types are each other's ancestors: ${[...chain, t.def.name].join(' → ')}`,
+    'QOM types form a tree rooted at "object"');
+}
+
+function defaults(t: TypeView, model: TypeModel, report: Report): void {
+  for (const [name, path] of t.propertyPaths) {
+    const prop = model.get(t.def.name)?.ownProperties.get(name);
+    if (!prop || prop.default === null) continue;
+    const parsed = parseGlobalValue(prop, prop.default, t.def.name, {
+      netdevs: [prop.default], chardevs: [prop.default], drives: [prop.default], audiodevs: [prop.default], tpmdevs: [prop.default],
+    });
+    // An assertion in the visitor (PCI addr) says nothing about the default itself.
+    if (parsed.ok || parsed.abort) continue;
+    report('type-default-invalid', [...path, 'default'],
+      `default "${prop.default}" of ${t.def.name}.${name} (${prop.type}) does not parse: ${parsed.reason.split('\n')[0]}`,
+      'record the default in QEMU value syntax (as -global takes it), or null when unknown');
+  }
+}

@@ -1,0 +1,71 @@
+/** `qom-compat explain -M <machine> DRIVER.PROP`: the full story of one property. */
+import type { CliIo } from '../cli/io.js';
+import { UsageError } from '../errors.js';
+import { compatModel } from '../resolve/compat-model.js';
+import { resolve } from '../resolve/resolve.js';
+import type { ResolveResult, TraceStep } from '../resolve/result.js';
+import { loadFromOptions, toJsonText } from './common.js';
+import { describeSource } from './describe-source.js';
+import { exitCodeOf, renderMessages, renderValue, toRequest, type ResolveCliOptions } from './resolve.js';
+
+export interface Explanation {
+  machine: string;
+  model: string;
+  driver: string;
+  property: string;
+  objects: Array<{
+    path: string | null; type: string; transient: boolean;
+    hasProperty: boolean;
+    default: unknown; value: unknown; source: unknown; steps: TraceStep[];
+  }>;
+  warnings: string[];
+  error: string | null;
+}
+
+export function parseTarget(spec: string): { driver: string; property: string } {
+  const dot = spec.lastIndexOf('.');
+  if (dot <= 0 || dot === spec.length - 1) throw new UsageError(`explain: expected DRIVER.PROP, got '${spec}'`);
+  return { driver: spec.slice(0, dot), property: spec.slice(dot + 1) };
+}
+
+export function explain(r: ResolveResult, isA: (type: string, driver: string) => boolean, driver: string, property: string): Explanation {
+  return {
+    machine: r.machine, model: r.model, driver, property,
+    objects: r.objects.filter((o) => isA(o.type, driver)).map((o) => {
+      const p = o.properties.find((x) => x.name === property);
+      return {
+        path: o.path, type: o.type, transient: o.transient, hasProperty: !!p,
+        default: p?.default ?? null, value: p?.value ?? null, source: p?.source ?? null, steps: p?.trace ?? [],
+      };
+    }),
+    warnings: r.warnings,
+    error: r.error,
+  };
+}
+
+export async function runExplain(target: string, opts: ResolveCliOptions, io: CliIo): Promise<number> {
+  const { driver, property } = parseTarget(target);
+  const defs = loadFromOptions(opts);
+  const result = resolve(defs, toRequest(opts, defs.machines.defaultMachine?.name));
+  const types = compatModel(result.model, defs.types).types;
+  const e = explain(result, (t, d) => types.isA(t, d), driver, property);
+  if (opts.format === 'json') {
+    io.out(toJsonText(e));
+    return exitCodeOf(result);
+  }
+  const c = io.color;
+  io.out(`${c.bold(`${driver}.${property}`)} on ${result.machine}  ${c.dim(`model ${result.model}`)}\n`);
+  if (e.objects.length === 0) io.out(`no object on this board is, or descends from, '${driver}'\n`);
+  for (const o of e.objects) {
+    io.out(`\n${c.cyan(o.path ?? (o.transient ? '(transient)' : '(no path)'))}  ${o.type}\n`);
+    if (!o.hasProperty) { io.out(`    has no property '${property}' (optional entries skip it; others would fail)\n`); continue; }
+    io.out(`    type default: ${renderValue(o.default as never)}\n`);
+    for (const s of o.steps) {
+      const status = s.status === 'applied' ? c.green(s.status) : s.status === 'failed' ? c.red(s.status) : c.dim(s.status);
+      io.out(`    ${s.entry}=${s.text}  ${c.dim(describeSource(s.source))}  ${status}\n`);
+    }
+    io.out(`    final: ${c.bold(renderValue(o.value as never))}\n`);
+  }
+  renderMessages(result, io);
+  return exitCodeOf(result);
+}

@@ -1,0 +1,98 @@
+/** `qom-compat resolve` and `qom-compat explain`: option handling and rendering. */
+import type { CliIo, OutputFormat } from '../cli/io.js';
+import { EXIT } from '../errors.js';
+import type { QomValue } from '../resolve/values.js';
+import { formatValue } from '../resolve/values.js';
+import { resolve, type CommandLineOption, type ResolveRequest } from '../resolve/resolve.js';
+import type { CompatModelName, ResolvedObject, ResolveResult } from '../resolve/result.js';
+import { loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
+import { describeSource } from './describe-source.js';
+
+export interface ResolveCliOptions extends DefinitionOptions {
+  machine?: string;
+  accel?: string;
+  nodefaults?: boolean;
+  /** -global/-device/-object in command-line order (cli/main.ts keeps the order). */
+  ordered: CommandLineOption[];
+  model: CompatModelName;
+  format: OutputFormat;
+  all?: boolean;
+}
+
+export function toRequest(opts: ResolveCliOptions, defaultMachine: string | undefined): ResolveRequest {
+  return {
+    machine: opts.machine ?? defaultMachine ?? 'pc',
+    ...(opts.accel ? { accel: opts.accel } : {}),
+    nodefaults: !!opts.nodefaults,
+    options: opts.ordered,
+    model: opts.model,
+  };
+}
+
+/** 0 when QEMU would start, 1 when it would refuse. */
+export function exitCodeOf(r: ResolveResult): number {
+  return r.outcome === 'started' ? EXIT.ok : EXIT.refused;
+}
+
+export async function runResolve(opts: ResolveCliOptions, io: CliIo): Promise<number> {
+  const defs = loadFromOptions(opts);
+  const result = resolve(defs, toRequest(opts, defs.machines.defaultMachine?.name));
+  if (opts.format === 'json') io.out(toJsonText(resolveJson(result)));
+  else renderText(result, !!opts.all, io);
+  return exitCodeOf(result);
+}
+
+/** The `--format json` document: every property of every object. */
+export function resolveJson(r: ResolveResult): unknown {
+  return {
+    machine: r.machine,
+    model: r.model,
+    objects: r.objects.map((o) => ({
+      path: o.path,
+      type: o.type,
+      ...(o.transient ? { transient: true } : {}),
+      properties: Object.fromEntries(o.properties.map((p) => [p.name, { value: p.value, source: p.source }])),
+    })),
+    warnings: r.warnings,
+    error: r.error,
+  };
+}
+
+function renderText(r: ResolveResult, all: boolean, io: CliIo): void {
+  const c = io.color;
+  io.out(`${c.bold(r.machine)}  ${c.dim(`model ${r.model}`)}\n`);
+  if (r.outcome === 'started') {
+    for (const o of r.objects) renderObject(o, all, io);
+  }
+  renderMessages(r, io);
+}
+
+export function renderMessages(r: ResolveResult, io: CliIo): void {
+  const c = io.color;
+  for (const w of r.warnings) io.err(`${c.yellow('warning:')} ${w}\n`);
+  if (r.error) {
+    const label = r.outcome === 'definition-error' ? 'definition error (QEMU would abort):' : 'error:';
+    io.err(`${c.red(label)} ${r.error}\n`);
+  }
+}
+
+function objectLabel(o: ResolvedObject): string {
+  if (o.path) return o.path;
+  if (o.transient) return '(transient)';
+  return o.origin === 'accel' ? '(accelerator)' : '(no path)';
+}
+
+function renderObject(o: ResolvedObject, all: boolean, io: CliIo): void {
+  const c = io.color;
+  const props = all ? o.properties : o.properties.filter((p) => p.source.kind !== 'default');
+  if (!all && props.length === 0) return;
+  io.out(`${c.cyan(objectLabel(o))}  ${o.type}\n`);
+  for (const p of props) {
+    io.out(`    ${p.name} = ${renderValue(p.value)}  ${c.dim('← ' + describeSource(p.source))}\n`);
+  }
+}
+
+export function renderValue(v: QomValue | null): string {
+  if (v === null) return '(unknown)';
+  return typeof v === 'string' ? JSON.stringify(v) : formatValue(v);
+}

@@ -1,0 +1,79 @@
+/**
+ * The command line as QEMU parses it before any object exists: -global,
+ * -device and -object strings in command-line order (their syntax errors are
+ * fatal at once, with the warnings printed before them), and -accel.
+ */
+import type { TypeModel } from '../model/types.js';
+import { parseDevices, parseGlobals, parseObjects, QemuOptsState, type DeviceSpec, type GlobalSpec, type ObjectSpec, type OptionResult } from './options.js';
+
+export interface CommandLineOption { kind: 'global' | 'device' | 'object'; arg: string }
+
+export interface AccelSpec { name: string; type: string; text: string; props: Array<[string, string]> }
+
+export type ParsedCommandLine = CommandLine | { ok: false; warnings: string[]; error: string };
+
+export interface CommandLine {
+  ok: true;
+  warnings: string[];
+  globals: GlobalSpec[];
+  devices: DeviceSpec[];
+  objects: ObjectSpec[];
+  accel: AccelSpec;
+}
+
+export function parseCommandLine(options: readonly CommandLineOption[], accelArg: string, types: TypeModel): ParsedCommandLine {
+  const state = new QemuOptsState();
+  const globals: GlobalSpec[] = [];
+  const devices: DeviceSpec[] = [];
+  const objects: ObjectSpec[] = [];
+  const warnings: string[] = [];
+  const isObjectType = (t: string) => types.has(t) && !types.get(t)!.abstract && types.isA(t, 'user-creatable');
+  for (const o of options) {
+    const r: OptionResult<Array<GlobalSpec | DeviceSpec | ObjectSpec>> =
+      o.kind === 'global' ? parseGlobals([o.arg], state) : o.kind === 'device' ? parseDevices([o.arg], state) : parseObjects([o.arg], state, isObjectType);
+    if (!r.ok) {
+      const msgs = r.messages.map(stripWarning);
+      const error = msgs.pop() ?? `${o.kind} ${o.arg}: invalid`;
+      return { ok: false, warnings: [...warnings, ...msgs], error };
+    }
+    warnings.push(...r.warnings.map(stripWarning));
+    if (o.kind === 'global') globals.push(r.value[0] as GlobalSpec);
+    else if (o.kind === 'device') devices.push(r.value[0] as DeviceSpec);
+    else objects.push(r.value[0] as ObjectSpec);
+  }
+  const accel = parseAccel(accelArg, types);
+  if ('error' in accel) return { ok: false, warnings, error: accel.error };
+  return { ok: true, warnings, globals, devices, objects, accel };
+}
+
+/** Our messages drop QEMU's `warning: ` word, keeping any location prefix before it. */
+export function stripWarning(message: string): string {
+  const m = /^((?:-\w+ .*?: )?)warning: /s.exec(message);
+  return m ? m[1] + message.slice(m[0].length) : message;
+}
+
+/** -accel NAME[,prop=value...] (QemuOpts with the implied key `accel`). */
+function parseAccel(arg: string, types: TypeModel): AccelSpec | { error: string } {
+  const parts = splitQemuOpts(arg);
+  const name = parts[0] ?? '';
+  const type = `${name}-accel`;
+  if (!types.has(type) || !types.isA(type, 'accel')) return { error: `-accel ${arg}: invalid accelerator ${name}` };
+  const props = parts.slice(1).map((p): [string, string] => {
+    const eq = p.indexOf('=');
+    return eq < 0 ? [p, 'on'] : [p.slice(0, eq), p.slice(eq + 1)];
+  });
+  return { name, type, text: arg, props };
+}
+
+/** Splits at single commas; `,,` stands for a comma. */
+function splitQemuOpts(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === ',' && s[i + 1] === ',') { cur += ','; i++; }
+    else if (s[i] === ',') { out.push(cur); cur = ''; }
+    else cur += s[i];
+  }
+  out.push(cur);
+  return out;
+}

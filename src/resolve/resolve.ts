@@ -1,0 +1,298 @@
+/**
+ * Resolution: a pure function from (definitions, command line) to the object
+ * tree QEMU 10.0 would build, with every property's value and where it came
+ * from, plus QEMU's warnings and its fatal error, in QEMU's order.
+ *
+ * The sequence follows system/vl.c: option parsing; machine instance_init
+ * (its objects); early -objects; the accelerator; the machine deprecation
+ * warning; late -objects; the migration object and board init; -device
+ * options; "nic … has no peer"; the unused-global check.
+ */
+import type { Definitions } from '../load/loader.js';
+import type { SourcedCompatEntry } from '../model/machines.js';
+import { findMachine } from '../model/find.js';
+import type { QomProperty, TypeModel } from '../model/types.js';
+import { compatModel, type CompatModel, type Slot } from './compat-model.js';
+import { isLateObjectType } from './late-objects.js';
+import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
+import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, TraceStep, ValueSource } from './result.js';
+import { boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
+import { unusedGlobalWarnings } from './unused-globals.js';
+import { parseDeviceValue, parseGlobalValue, parseObjectValue, type QomValue, type ValueResult } from './values.js';
+
+export interface ResolveRequest {
+  /** Machine name as users write it (canonical, alias, or without `pc-`). */
+  machine: string;
+  /** The -accel argument (`tcg`, `kvm,kernel-irqchip=off`); TCG when absent. */
+  accel?: string;
+  nodefaults?: boolean;
+  /** -global, -device and -object options in command-line order. */
+  options?: readonly CommandLineOption[];
+  model?: CompatModelName;
+}
+
+export type { CommandLineOption };
+
+/** A global-list entry with QEMU's `used` flag. */
+interface GlobalEntry { driver: string; property: string; value: string; text: string; index: number; used: boolean }
+
+/** A compat or global entry on its way to an object. */
+interface ListEntry { driver: string; property: string; value: string; optional: boolean; source: ValueSource; global?: GlobalEntry }
+
+class Stop {
+  constructor(readonly message: string, readonly outcome: Outcome) {}
+}
+
+export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
+  const machine = findMachine(defs.machines, req.machine);
+  const model = compatModel(req.model ?? 'object-compat', defs.types);
+  const warnings: string[] = [];
+  const objects: ResolvedObject[] = [];
+  const done = (error: string | null, outcome: Outcome): ResolveResult =>
+    ({ machine: machine.name, model: model.name, objects, warnings, error, outcome });
+
+  const cmdline = parseCommandLine(req.options ?? [], req.accel ?? 'tcg', model.types);
+  warnings.push(...cmdline.warnings);
+  if (!cmdline.ok) return done(cmdline.error, 'refused');
+
+  const ctx = new Resolution(defs, model, cmdline, machine.name, objects);
+  const nodefaults = req.nodefaults ?? false;
+  try {
+    const plan = planObjects(defs, model, cmdline, machine.name, nodefaults);
+    for (const step of plan) {
+      if (step === 'deprecation') {
+        if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
+      } else if ('validateDevice' in step) {
+        ctx.validateDevice(step.validateDevice);
+      } else {
+        ctx.create(step);
+      }
+    }
+    warnings.push(...nicWarnings(model.types, cmdline));
+    warnings.push(...unusedGlobalWarnings(model, ctx.globals, cmdline.devices.map((d) => d.driver)));
+    return done(null, 'started');
+  } catch (e) {
+    if (e instanceof Stop) return done(e.message, e.outcome);
+    throw e;
+  }
+}
+
+/** QEMU's wording (hw/core/machine.c), printed once the accelerator is set up. */
+function deprecationWarning(name: string): string {
+  return `Machine type '${name}' is deprecated: machines more than 3 years old are subject to deletion after 6 years`;
+}
+
+type PlanStep = PlannedObject | 'deprecation' | { validateDevice: number };
+
+/** Objects in the order QEMU creates them, with the deprecation warning's place. */
+function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, nodefaults: boolean): PlanStep[] {
+  const types = model.types;
+  const layoutNd = defs.machines.boardLayout(machine, true);
+  const layoutDf = defs.machines.boardLayout(machine, false);
+  let board: PlannedObject[] = [];
+  if (nodefaults && layoutNd) board = boardObjects(layoutNd, undefined, new Set());
+  else if (layoutDf) board = boardObjects(layoutDf, layoutNd, disabledDefaults([...cmd.globals.map((g) => g.driver), ...cmd.devices.map((d) => d.driver)]));
+
+  // Machine instance_init creates the objects before `migration` (pflash, pcspk).
+  const migrationAt = board.findIndex((o) => o.type === 'migration');
+  const split = migrationAt < 0 ? 0 : migrationAt;
+  const fromInstanceInit = board.slice(0, split).map((o) => ({ ...o, early: true }));
+  const fromBoardInit = board.slice(split);
+
+  const userObjects = cmd.objects.map((o, i): PlannedObject => ({
+    path: `/objects/${o.id}`, type: o.qomType, transient: false, origin: 'object', early: !isLateObjectType(o.qomType),
+    option: `-object ${o.text}`, optionIndex: i,
+  }));
+  const accel: PlannedObject = { path: null, type: cmd.accel.type, transient: false, origin: 'accel', early: true, option: `-accel ${cmd.accel.text}` };
+  const keep = (t: string) => model.compatSlots(t, false).length > 0 || model.takesGlobals(t);
+  const devices = cmd.devices.flatMap((d, i): PlanStep[] => {
+    const path = d.id !== undefined ? `/machine/peripheral/${d.id}` : `/machine/peripheral-anon/device[${cmd.devices.slice(0, i).filter((x) => x.id === undefined).length}]`;
+    return [{ validateDevice: i }, ...withChildren(types, path, d.driver, keep).map((o): PlannedObject => ({
+      ...o, transient: false, origin: 'device', early: false, option: `-device ${d.text}`, ...(o.path === path ? { optionIndex: i } : {}),
+    }))];
+  });
+  return [
+    ...fromInstanceInit,
+    ...userObjects.filter((o) => o.early),
+    accel,
+    'deprecation',
+    ...userObjects.filter((o) => !o.early),
+    ...fromBoardInit,
+    ...devices,
+  ];
+}
+
+/** Applies the lists to each object as it is created; stops at QEMU's first fatal error. */
+class Resolution {
+  readonly globals: GlobalEntry[];
+  private readonly slots: ReadonlyMap<Slot, readonly ListEntry[]>;
+  private readonly types: TypeModel;
+
+  constructor(
+    defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
+    machine: string, private readonly out: ResolvedObject[],
+  ) {
+    this.types = model.types;
+    this.globals = cmd.globals.map((g, i) => ({ driver: g.driver, property: g.property, value: g.value, text: g.text, index: i + 1, used: false }));
+    const accelCompat = defs.accelCompat.find((a) => a.type === cmd.accel.type)?.compat ?? [];
+    this.slots = new Map<Slot, ListEntry[]>([
+      [0, accelCompat.map((e, index) => ({ ...e, optional: e.optional ?? false, source: { kind: 'accel-compat', accel: cmd.accel.name, index } }))],
+      [1, defs.machines.compatProps(machine).map(machineEntry)],
+      [2, []],
+    ]);
+  }
+
+  /** qdev_get_device_class(): the -device driver must name a concrete, user-creatable device type. */
+  validateDevice(index: number): void {
+    const d = this.cmd.devices[index]!;
+    const t = this.types.get(d.driver);
+    const where = `-device ${d.text}: `;
+    if (!t || !this.types.isA(d.driver, 'device')) throw new Stop(`${where}'${d.driver}' is not a valid device model name`, 'refused');
+    if (t.abstract) throw new Stop(`${where}Parameter 'driver' expects a non-abstract device type`, 'refused');
+    if (t.userCreatable === false) throw new Stop(`${where}Parameter 'driver' expects a pluggable device type`, 'refused');
+  }
+
+  create(o: PlannedObject): void {
+    const obj = new ObjectState(this.types, o);
+    this.out.push(obj.result);
+    for (const slot of this.model.compatSlots(o.type, o.early)) {
+      // Compat entries are applied with error_abort (slots 0, 1) or error_fatal (sugar).
+      this.applyList(obj, this.slots.get(slot)!, (msg) => new Stop(msg, slot === 2 ? 'refused' : 'definition-error'));
+    }
+    for (const [prop, value] of this.model.resetAfterCompat(o.type)) obj.reset(prop, value);
+    if (this.model.takesGlobals(o.type)) {
+      const entries = this.globals.map((g): ListEntry => ({
+        driver: g.driver, property: g.property, value: g.value, optional: false, source: { kind: 'global', index: g.index, text: g.text }, global: g,
+      }));
+      const where = o.origin === 'device' ? `${o.option}: ` : '';
+      this.applyList(obj, entries, (msg) => new Stop(where + msg, 'refused'));
+    }
+    if (o.optionIndex !== undefined) this.applyOptions(obj, o);
+    if (o.origin === 'accel') this.applyAccelOptions(obj, o);
+  }
+
+  /** -accel k=v: set through QemuOpts and the string input visitor, like a global. */
+  private applyAccelOptions(obj: ObjectState, o: PlannedObject): void {
+    for (const [name, text] of this.cmd.accel.props) {
+      const prop = this.types.property(o.type, name);
+      if (!prop) throw new Stop(`${o.option}: Property '${o.type}.${name}' not found`, 'refused');
+      const parsed = parseGlobalValue(prop, text, o.type);
+      if (!parsed.ok) throw new Stop(parsed.abort ? parsed.reason : `${o.option}: ${parsed.reason}`, 'refused');
+      obj.apply(prop, parsed.value, { driver: o.type, property: name, value: text, source: { kind: 'option', option: o.option! } });
+    }
+  }
+
+  /** object_apply_global_props(): every matching entry in order; the first failure stops. */
+  private applyList(obj: ObjectState, list: readonly ListEntry[], fail: (msg: string) => Stop): void {
+    for (const e of list) {
+      if (!this.types.isA(obj.type, e.driver)) continue;
+      const prop = this.types.property(obj.type, e.property);
+      if (e.optional && !prop) continue;
+      if (e.global) e.global.used = true;
+      const what = `can't apply global ${e.driver}.${e.property}=${e.value}: `;
+      if (!prop) throw fail(`${what}Property '${obj.type}.${e.property}' not found`);
+      const parsed = parseGlobalValue(prop, e.value, obj.type);
+      if (!parsed.ok) {
+        obj.fail(prop, e);
+        throw parsed.abort ? new Stop(parsed.reason, 'refused') : fail(what + parsed.reason);
+      }
+      obj.apply(prop, parsed.value, e);
+    }
+  }
+
+  /** The object's own -device/-object/-accel properties. */
+  private applyOptions(obj: ObjectState, o: PlannedObject): void {
+    const isDevice = o.origin === 'device';
+    const spec = isDevice ? this.cmd.devices[o.optionIndex!]! : this.cmd.objects[o.optionIndex!]!;
+    for (const [name, text] of spec.props) {
+      if (name === 'id' || (isDevice && name === 'bus')) continue;
+      const prop = this.types.property(o.type, name);
+      if (!prop) {
+        throw new Stop(isDevice ? `${o.option}: Property '${o.type}.${name}' not found` : `${o.option}: Invalid parameter '${name}'`, 'refused');
+      }
+      const parsed: ValueResult = isDevice ? parseDeviceValue(prop, text, o.type) : parseObjectValue(prop, text, o.type);
+      if (!parsed.ok) throw new Stop(parsed.abort || parsed.bare ? parsed.reason : `${o.option}: ${parsed.reason}`, 'refused');
+      obj.apply(prop, parsed.value, { driver: o.type, property: name, value: text, source: { kind: 'option', option: o.option! } });
+    }
+  }
+}
+
+/** One object's properties as entries reach them. */
+class ObjectState {
+  readonly result: ResolvedObject;
+  private readonly props = new Map<string, ResolvedProperty>();
+
+  constructor(private readonly types: TypeModel, o: PlannedObject) {
+    this.result = {
+      path: o.path, type: o.type, transient: o.transient, origin: o.origin,
+      ...(o.option ? { option: o.option } : {}), properties: [],
+    };
+    for (const p of [...types.properties(o.type).values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (p.type.startsWith('child<')) continue;
+      const value = p.name === 'type' ? o.type : defaultValue(p, o.type);
+      const rp: ResolvedProperty = { name: p.name, type: p.type, value, default: value, source: { kind: 'default' }, trace: [] };
+      this.props.set(p.name, rp);
+      this.result.properties.push(rp);
+    }
+  }
+
+  get type(): string { return this.result.type; }
+
+  apply(prop: QomProperty, value: QomValue, e: Pick<ListEntry, 'driver' | 'property' | 'value' | 'source'>): void {
+    const rp = this.props.get(prop.name);
+    if (!rp) return;
+    for (const step of rp.trace) if (step.status === 'applied') step.status = 'overridden';
+    rp.trace.push({ source: e.source, text: e.value, entry: `${e.driver}.${e.property}`, status: 'applied' });
+    rp.value = value;
+    rp.source = e.source;
+  }
+
+  fail(prop: QomProperty, e: ListEntry): void {
+    this.props.get(prop.name)?.trace.push({ source: e.source, text: e.value, entry: `${e.driver}.${e.property}`, status: 'failed' });
+  }
+
+  /** QEMU code overwriting a property after compat (10.0.2 sev-guest). */
+  reset(name: string, text: string): void {
+    const rp = this.props.get(name);
+    const prop = this.types.property(this.type, name);
+    if (!rp || !prop) return;
+    const parsed = parseGlobalValue(prop, text, this.type);
+    if (!parsed.ok) return;
+    this.apply(prop, parsed.value, { driver: this.type, property: name, value: text, source: { kind: 'instance-init', type: this.type } });
+  }
+}
+
+const defaultCache = new WeakMap<QomProperty, QomValue | null>();
+
+function defaultValue(p: QomProperty, owner: string): QomValue | null {
+  if (defaultCache.has(p)) return defaultCache.get(p)!;
+  let v: QomValue | null = null;
+  if (p.default !== null) {
+    const parsed = parseGlobalValue(p, p.default, owner);
+    v = parsed.ok ? parsed.value : p.default;
+  }
+  defaultCache.set(p, v);
+  return v;
+}
+
+/** net_check_clients(): a NIC created by -device without a peer warns, named id or model.N. */
+function nicWarnings(types: TypeModel, cmd: CommandLine): string[] {
+  const perModel = new Map<string, number>();
+  const out: string[] = [];
+  for (const d of cmd.devices) {
+    if (!types.property(d.driver, 'netdev')) continue;
+    const n = perModel.get(d.driver) ?? 0;
+    perModel.set(d.driver, n + 1);
+    out.push(`nic ${d.id ?? `${d.driver}.${n}`} has no peer`);
+  }
+  return out;
+}
+
+export type { SourcedCompatEntry };
+
+function machineEntry(e: SourcedCompatEntry): ListEntry {
+  return {
+    driver: e.driver, property: e.property, value: e.value, optional: e.optional,
+    source: { kind: 'machine-compat', machine: e.addedBy, index: e.index, ...(e.group ? { group: e.group } : {}) },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The objects QEMU creates for a command line, in creation order: the board
+ * (with or without -nodefaults, minus default devices a -global or -device
+ * driver turned off), the accelerator, -object and -device objects with the
+ * children their instance_init creates.
+ */
+import type { BoardLayoutDef } from '../load/schema.js';
+import type { TypeModel } from '../model/types.js';
+
+export interface PlannedObject {
+  path: string | null;
+  type: string;
+  transient: boolean;
+  origin: 'board' | 'device' | 'object' | 'accel';
+  /** Created before the accelerator initialises (no slot 0). */
+  early: boolean;
+  /** The option that created it (-device/-object/-accel text). */
+  option?: string;
+  /** Index into the -device/-object list for per-instance properties. */
+  optionIndex?: number;
+}
+
+/**
+ * system/vl.c default_list[]: a -global or -device whose driver is one of these
+ * turns the matching default device off (only without -nodefaults).
+ */
+const DEFAULT_DEVICE_FLAGS: ReadonlyArray<readonly [string, string]> = [
+  ['xen-console', 'serial'], ['isa-serial', 'serial'], ['isa-parallel', 'parallel'],
+  ['isa-fdc', 'floppy'], ['floppy', 'floppy'],
+  ['ide-cd', 'cdrom'], ['ide-hd', 'cdrom'], ['scsi-cd', 'cdrom'], ['scsi-hd', 'cdrom'],
+  ['VGA', 'vga'], ['isa-vga', 'vga'], ['cirrus-vga', 'vga'], ['isa-cirrus-vga', 'vga'], ['vmware-svga', 'vga'],
+  ['qxl-vga', 'vga'], ['virtio-vga', 'vga'], ['ati-vga', 'vga'], ['vhost-user-vga', 'vga'],
+  ['virtio-vga-gl', 'vga'], ['virtio-vga-rutabaga', 'vga'],
+];
+const FLAG_OF_DRIVER = new Map(DEFAULT_DEVICE_FLAGS);
+
+/** The default-device flags that `drivers` (of -global and -device options) turn off. */
+export function disabledDefaults(drivers: Iterable<string>): Set<string> {
+  const off = new Set<string>();
+  for (const d of drivers) {
+    const flag = FLAG_OF_DRIVER.get(d);
+    if (flag) off.add(flag);
+  }
+  return off;
+}
+
+/**
+ * Board objects for the variant, with the default devices of `off` flags
+ * removed (a default device is an object only the defaults layout has, whose
+ * type is a default_list driver) along with their children; the
+ * /machine/unattached/device[N] numbering closes up behind them, as QEMU
+ * hands N out at realize time from one counter.
+ */
+export function boardObjects(defaults: BoardLayoutDef, nodefaults: BoardLayoutDef | undefined, off: ReadonlySet<string>): PlannedObject[] {
+  const objects = defaults.objects;
+  let kept = objects;
+  if (off.size > 0 && nodefaults) {
+    const base = new Set(nodefaults.objects.map((o) => `${o.path}\u0000${o.type}`));
+    const removed = objects.filter((o) => o.path && !base.has(`${o.path}\u0000${o.type}`) && off.has(FLAG_OF_DRIVER.get(o.type) ?? ''));
+    const prefixes = removed.map((o) => o.path!);
+    kept = objects.filter((o) => !o.path || !prefixes.some((p) => o.path === p || o.path!.startsWith(p + '/')));
+    kept = renumberUnattached(kept, objects);
+  }
+  return kept.map((o) => ({ path: o.path, type: o.type, transient: o.transient ?? false, origin: 'board', early: false }));
+}
+
+const UNATTACHED = /^\/machine\/unattached\/device\[(\d+)\]/;
+
+function renumberUnattached(kept: BoardLayoutDef['objects'], all: BoardLayoutDef['objects']): BoardLayoutDef['objects'] {
+  const keptIdx = new Set<number>();
+  for (const o of kept) {
+    const m = o.path && UNATTACHED.exec(o.path);
+    if (m) keptIdx.add(Number(m[1]));
+  }
+  const order = [...new Set(all.flatMap((o) => { const m = o.path && UNATTACHED.exec(o.path); return m ? [Number(m[1])] : []; }))]
+    .filter((n) => keptIdx.has(n)).sort((a, b) => a - b);
+  const newIndex = new Map(order.map((n, i) => [n, i]));
+  return kept.map((o) => {
+    const m = o.path && UNATTACHED.exec(o.path);
+    if (!m) return o;
+    return { ...o, path: o.path!.replace(UNATTACHED, `/machine/unattached/device[${newIndex.get(Number(m[1]))}]`) };
+  });
+}
+
+/**
+ * Children an instance creates in its instance_init (child<T> properties, as
+ * qom-list-properties reports them on an instance), depth first, children
+ * before their parent: a child's post_init (compat, globals) runs inside the
+ * parent's instance_init, before the parent's own post_init.
+ */
+export function withChildren(
+  types: TypeModel, path: string | null, type: string, keep: (type: string) => boolean, seen: ReadonlySet<string> = new Set(),
+): Array<{ path: string | null; type: string }> {
+  const out: Array<{ path: string | null; type: string }> = [];
+  if (!seen.has(type)) {
+    for (const p of [...types.properties(type).values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const m = /^child<(.+)>$/.exec(p.type);
+      if (!m || !types.has(m[1]!) || !keep(m[1]!)) continue;
+      out.push(...withChildren(types, path === null ? null : `${path}/${p.name}`, m[1]!, keep, new Set([...seen, type])));
+    }
+  }
+  out.push({ path, type });
+  return out;
+}
