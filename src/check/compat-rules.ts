@@ -41,7 +41,7 @@ function checkEntry(site: EntrySite, ctx: CompatRuleContext): RawFinding[] {
   const reached = index.reached(site.driver);
   if (reached.length === 0) {
     return [at('compat-driver-unreached', 'driver',
-      `${text} (${where}) never applies: no object that takes compat props (devices, memory backends, accelerators, sev-guest) is a "${site.driver}"`)];
+      `${text} never applies: no object that takes compat props (devices, memory backends, accelerators, sev-guest) is a "${site.driver}"; ${where}`)];
   }
 
   const lacking = reached.filter((t) => !index.property(t, site.property) && index.knowsProperties(t));
@@ -49,12 +49,12 @@ function checkEntry(site: EntrySite, ctx: CompatRuleContext): RawFinding[] {
   const out: RawFinding[] = [];
   if (lacking.length && !site.optional) {
     out.push(at('compat-property-missing', 'property',
-      `QEMU aborts when it creates ${article(lacking[0]!)} ${lacking[0]} (${where}): "can't apply global ${text}: Property '${lacking[0]}.${site.property}' not found"` +
-      (lacking.length > 1 ? `; ${lacking.length - 1} more types reached by "${site.driver}" lack it too: ${listNames(lacking.slice(1))}` : ''),
+      `QEMU aborts when it creates ${article(lacking[0]!)} ${lacking[0]}: "can't apply global ${text}: Property '${lacking[0]}.${site.property}' not found"` +
+      (lacking.length > 1 ? `; it aborts on ${listNames(lacking.slice(1))} as well` : '') + `; ${where}`,
       propertyHint(site, having, ctx)));
   } else if (lacking.length && having.length === 0) {
     out.push(at('compat-property-unknown', 'property',
-      `optional entry ${text} (${where}) never applies: no type "${site.driver}" reaches has property "${site.property}"`,
+      `optional entry ${text} never applies: no type "${site.driver}" reaches has property "${site.property}"; ${where}`,
       propertyHint(site, having, ctx)));
   }
   const failure = firstValueFailure(site, having, index);
@@ -68,10 +68,10 @@ function unknownDriver(site: EntrySite, ctx: CompatRuleContext, where: string, a
   const arch = ctx.index.arch ?? 'this architecture';
   const elsewhere = [...ctx.otherArchTypes()].filter(([, names]) => names.has(site.driver)).map(([a]) => a);
   const suggestions = driverSuggestions(site, ctx.index);
-  const message = `"${site.driver}" is not a type of this binary (not in ${arch}): ${site.driver}.${site.property}=${site.value} (${where}) never matches here`;
+  const message = `"${site.driver}" is not a type of this binary (not in ${arch}): ${site.driver}.${site.property}=${site.value} never matches here; ${where}`;
   if (suggestions.length) return at('compat-driver-unknown', 'driver', message, `did you mean ${suggestions.join(' or ')}?`);
   if (elsewhere.length) {
-    return at('compat-driver-unknown', 'driver', `${message}; it is a type of ${elsewhere.join(', ')}`,
+    return at('compat-driver-unknown', 'driver', `${message}; "${site.driver}" is a type of ${elsewhere.join(', ')}`,
       'expected when the group is shared by several architectures');
   }
   return at('compat-driver-unknown', 'driver', message,
@@ -79,22 +79,19 @@ function unknownDriver(site: EntrySite, ctx: CompatRuleContext, where: string, a
 }
 
 /**
- * "Did you mean": the one type family that has the property (QEMU 10.0's
- * pflash_cfi01 entry sets a property only cfi.pflash01 has), then names a
- * keystroke away that offer the property too.
+ * "Did you mean": names a keystroke away that offer the property; failing
+ * those, the one type family that has the property (QEMU 10.0's pflash_cfi01
+ * entry sets a property only cfi.pflash01 has).
  */
 function driverSuggestions(site: EntrySite, index: TypeIndex): string[] {
-  const out: string[] = [];
   const families = index.propertyFamilies(site.property);
-  if (families.length === 1 && index.reached(families[0]!).length > 0) {
-    out.push(`"${families[0]}" (the only type with property "${site.property}")`);
-  }
   const known = families.length > 0;
-  for (const name of index.nearTypeNames(site.driver)) {
-    if (families[0] === name && families.length === 1) continue;
-    if (!known || index.offers(name, site.property)) out.push(`"${name}"`);
+  const near = index.nearTypeNames(site.driver).filter((name) => !known || index.offers(name, site.property));
+  if (near.length) return near.map((n) => `"${n}"`);
+  if (families.length === 1 && index.reached(families[0]!).length > 0) {
+    return [`"${families[0]}" (the only type with property "${site.property}")`];
   }
-  return out;
+  return [];
 }
 
 function propertyHint(site: EntrySite, having: readonly string[], ctx: CompatRuleContext): string | undefined {
@@ -133,12 +130,12 @@ function firstValueFailure(site: EntrySite, having: readonly string[], index: Ty
 }
 
 function valueMessage(site: EntrySite, f: ValueFailure, where: string): string {
-  const also = f.others.length ? ` (and on creating ${listNames(f.others)})` : '';
+  const also = f.others.length ? ` (likewise ${listNames(f.others)})` : '';
   if (f.result.abort) {
-    return `QEMU crashes (SIGABRT) when it creates ${article(f.type)} ${f.type}${also}, applying ${site.driver}.${site.property}=${site.value} (${where}): "${f.result.reason}"`;
+    return `QEMU crashes (SIGABRT) when it creates ${article(f.type)} ${f.type}${also} and applies ${site.driver}.${site.property}=${site.value}: "${f.result.reason}"; ${where}`;
   }
-  return `value does not parse: QEMU aborts when it creates ${article(f.type)} ${f.type}${also} (${where}): ` +
-    `"can't apply global ${site.driver}.${site.property}=${site.value}: ${f.result.reason}"`;
+  return `value does not parse: QEMU aborts when it creates ${article(f.type)} ${f.type}${also}: ` +
+    `"can't apply global ${site.driver}.${site.property}=${site.value}: ${f.result.reason}"; ${where}`;
 }
 
 function valueHint(result: Extract<ValueResult, { ok: false }>): string | undefined {

@@ -48,7 +48,7 @@ function shadowMessage(e: EntrySite, later: EntrySite, owners: string[], line: n
   const kind = e.value === later.value ? `duplicate: line ${line} sets ${what}=${e.value} again` :
     `shadowed: line ${line} sets ${what}=${later.value} later in the same list, so ${what}=${e.value} never takes effect`;
   if (e.group && later.group === e.group) return `${kind} (both in group ${e.group.name})`;
-  return `${kind} (in the own list of ${listNames(owners)}; this entry: ${describeSite(e)}, the later one: ${describeSite(later)})`;
+  return `${kind}; in the own list of ${listNames(owners)}: this entry ${describeSite(e)}, the later one ${describeSite(later)}`;
 }
 
 export function noopFindings(sites: Iterable<EntrySite>, graph: MachineGraph, index: TypeIndex, file: number): RawFinding[] {
@@ -61,8 +61,8 @@ export function noopFindings(sites: Iterable<EntrySite>, graph: MachineGraph, in
     if (!carriers.every((m) => isNoopIn(graph.flattened(m), site, targets, index))) continue;
     out.push({
       rule: 'compat-noop', file, path: [...site.path, 'value'],
-      message: `no-op: ${site.driver}.${site.property}=${site.value} (${graph.describeSite(site)}) sets the value ` +
-        `${listNames(targets.map((t) => t.type))} already ${targets.length > 1 ? 'have' : 'has'}, in every machine that carries it`,
+      message: `no-op: ${site.driver}.${site.property}=${site.value} sets the value ${listNames(targets.map((t) => t.type))} ` +
+        `already ${targets.length > 1 ? 'have' : 'has'}, in every machine that carries it; ${graph.describeSite(site)}`,
       hint: 'a compat entry restores an older default; this one restores nothing: drop it, or check the value',
     });
   }

@@ -83,14 +83,14 @@ export class MachineGraph {
     return this.view.machines.filter((m) => m.compat.some((i) => i.kind === 'group' && i.name === group.name));
   }
 
-  /** Where an entry comes from, for messages: `group compat-9.1 (pc-q35-9.1, pc-i440fx-9.1)` or `machine pc-q35-4.0.1`. */
+  /** Where an entry is written, for messages: `in group compat-9.1 (appended by pc-q35-9.1, pc-i440fx-9.1)`, `in machine pc-q35-4.0.1`. */
   describeSite(site: EntrySite): string {
     if (site.group) {
       const users = this.groupUsers(site.group).map((m) => m.name ?? '?');
-      return `group ${site.group.name}` + (users.length ? ` (appended by ${listNames(users)})` : ' (used by no machine)');
+      return `in group ${site.group.name} (` + (users.length ? `appended by ${listNames(users)})` : 'used by no machine)');
     }
     const owner = this.view.machines.find((m) => m.compat.some((i) => i.kind === 'entry' && i.entry === site));
-    return owner?.name ? `machine ${owner.name}` : 'this list';
+    return owner?.name ? `in machine ${owner.name}` : 'in this list';
   }
 }
 

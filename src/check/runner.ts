@@ -200,7 +200,7 @@ function checkCombination(combo: Combo, set: SetInput): RawFinding[] {
   const accelLists = accel?.accel();
   if (accel && accelLists) {
     const file = accel.file.id;
-    const describe = (s: EntrySite) => `accelerator ${accelLists.find((a) => a.entries.includes(s))?.name ?? '?'}`;
+    const describe = (s: EntrySite) => `in the compat list of accelerator ${accelLists.find((a) => a.entries.includes(s))?.name ?? '?'}`;
     out.push(...shadowFindings(accelLists.map((a) => ({ owner: `accelerator ${a.name}`, entries: a.entries })), file, describe));
     if (index) out.push(...compatEntryFindings(accelLists.flatMap((a) => a.entries), { index, file, describeSite: describe, otherArchTypes }));
   }

@@ -25,7 +25,7 @@ export function syntaxFindings(file: SourceFile): RawFinding[] {
     const key = String(d.path[d.path.length - 1]);
     out.push({
       rule: 'json-duplicate-key', file: file.id, path: d.path, position: d.at,
-      message: `duplicate key "${key}": JSON.parse keeps only this one and silently drops the one on line ${d.first.line}`,
+      message: `duplicate key "${key}": JSON.parse keeps only this one and silently drops the one at ${d.first.line}:${d.first.column}`,
       hint: 'merge the two members into one',
     });
   }
@@ -38,15 +38,35 @@ export function schemaFindings(file: SourceFile): { findings: RawFinding[]; malf
   const schema = DEFINITION_FILES[file.kind];
   const result = schema.safeParse(file.data);
   if (result.success) return { findings: [], malformed: [] };
-  const findings: RawFinding[] = [];
-  for (const issue of result.error.issues) findings.push(...issueFindings(file, schema, issue, []));
+  const findings = mergeMisspeltKeys(result.error.issues.flatMap((issue) => issueFindings(file, schema, issue, [])));
   const malformed = findings.map((f) => f.path.slice(0, 2)).filter((p) => typeof p[1] === 'number');
   return { findings, malformed };
 }
 
+/** A finding with what mergeMisspeltKeys needs to know. */
+type SchemaFinding = RawFinding & { missing?: boolean; closeKey?: string };
+
+/**
+ * `{"drvier": …}` is one mistake, not two: the unknown key whose closest
+ * match is a missing required key is reported alone, naming both.
+ */
+function mergeMisspeltKeys(findings: SchemaFinding[]): RawFinding[] {
+  const id = (path: JsonPath) => JSON.stringify(path);
+  const explained = new Set<string>();
+  for (const f of findings) {
+    if (f.closeKey === undefined) continue;
+    const missing = id([...f.path.slice(0, -1), f.closeKey]);
+    if (findings.some((m) => m.missing && id(m.path) === missing)) explained.add(missing);
+  }
+  return findings.filter((f) => !(f.missing && explained.has(id(f.path)))).map(({ missing: _m, closeKey, ...f }) =>
+    closeKey !== undefined && explained.has(id([...f.path.slice(0, -1), closeKey]))
+      ? { ...f, message: `${f.message as string}; "${closeKey}" is missing`, hint: `did you mean "${closeKey}"?` }
+      : f);
+}
+
 type Issue = z.core.$ZodIssue;
 
-function issueFindings(file: SourceFile, root: z.ZodType, issue: Issue, prefix: JsonPath): RawFinding[] {
+function issueFindings(file: SourceFile, root: z.ZodType, issue: Issue, prefix: JsonPath): SchemaFinding[] {
   const path: JsonPath = [...prefix, ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')];
   const base = { rule: 'schema' as const, file: file.id };
   switch (issue.code) {
@@ -60,7 +80,7 @@ function issueFindings(file: SourceFile, root: z.ZodType, issue: Issue, prefix: 
         const known = knownKeys(root, path);
         const close = closestMatches(key, known, 1);
         return {
-          ...base, path: [...path, key], atKey: true,
+          ...base, path: [...path, key], atKey: true, ...(close.length ? { closeKey: close[0]! } : {}),
           message: `unknown key "${key}"`,
           hint: close.length ? `did you mean "${close[0]}"?` : `known keys here: ${known.map((k) => `"${k}"`).join(', ')}`,
         };
@@ -69,7 +89,7 @@ function issueFindings(file: SourceFile, root: z.ZodType, issue: Issue, prefix: 
       const actual = valueAt(file.data, path);
       if (actual === MISSING) {
         const key = path[path.length - 1];
-        return [{ ...base, path, message: `missing required key "${String(key)}" (${issue.expected})` }];
+        return [{ ...base, path, missing: true, message: `missing required key "${String(key)}" (${issue.expected})` }];
       }
       return [{ ...base, path, message: `expected ${issue.expected}, got ${describeJson(actual)}` }];
     }

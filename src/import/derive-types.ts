@@ -55,7 +55,7 @@ export function deriveTypes(arch: string, facts: TypeFacts): TypesFile {
 
   const types: TypeDef[] = [...facts.types].sort((a, b) => (a.name < b.name ? -1 : 1)).map((t) => {
     const inherited = effectiveOf(t.parent);
-    const own = propertyDefs(t.name, facts).filter((p) => !sameProperty(inherited.get(p.name), p));
+    const own = propertyDefs(t.name, facts).filter((p) => !sameProperty(inherited.get(p.name), p)).map((p) => defaultOnly(inherited.get(p.name), p));
     effectiveOf(t.name);
     const def: TypeDef = { name: t.name, parent: t.parent };
     if (t.abstract) def.abstract = true;
@@ -84,6 +84,13 @@ function propertyDefs(type: string, facts: TypeFacts): PropertyDef[] {
     if (choices) def.choices = choices;
     return def;
   });
+}
+
+/** A redeclaration that differs only in its default stores just the default (CPU models: ~150 features each). */
+function defaultOnly(inherited: PropertyDef | undefined, p: PropertyDef): PropertyDef {
+  if (!inherited || inherited.type !== p.type || inherited.description !== p.description) return p;
+  const { type: _t, description: _d, choices: _c, ...rest } = p;
+  return rest;
 }
 
 function sameProperty(a: PropertyDef | undefined, b: PropertyDef): boolean {

@@ -53,7 +53,7 @@ export async function checkBinary(binary: string): Promise<string> {
   if (!m) throw new QemuProbeError(`${binary} is not a QEMU system emulator (--version said: ${out.split('\n')[0]})`);
   const [major, minor] = [Number(m[1]), Number(m[2])];
   if (major < MIN_VERSION[0]! || (major === MIN_VERSION[0] && minor < MIN_VERSION[1]!)) {
-    throw new QemuProbeError(`${binary} is QEMU ${m[0].slice(23)}; import needs 9.1 or newer (query-machines compat-props)`);
+    throw new QemuProbeError(`${binary} is QEMU ${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}; import needs 9.1 or newer (query-machines compat-props)`);
   }
   return `${m[1]}.${m[2]}.${m[3] ?? 0}`;
 }

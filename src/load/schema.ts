@@ -54,7 +54,8 @@ export const MachinesFileSchema = z.strictObject({
 
 export const PropertySchema = z.strictObject({
   name,
-  type: name.describe('QOM property type as QMP reports it (bool, uint32, OnOffAuto, link<...>, ...)'),
+  type: name.optional().describe(
+    'QOM property type as QMP reports it (bool, uint32, OnOffAuto, link<...>, ...); omitted when a subtype only changes an inherited property\'s default'),
   default: z.string().nullable().optional().describe(
     'Default in QEMU value syntax, parsed per type; null or absent when unknown'),
   defaultFrom: z.enum(['qmp', 'instance', 'cpu-model']).optional().describe(

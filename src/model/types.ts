@@ -8,6 +8,7 @@ import type { PropertyDef, TypeDef } from '../load/schema.js';
 
 export interface QomProperty {
   readonly name: string;
+  /** QOM property type; '' only while a default-only redeclaration is unmerged. */
   readonly type: string;
   /** Default in QEMU value syntax; null when unknown. */
   readonly default: string | null;
@@ -112,7 +113,11 @@ export class TypeModel {
     if (cached) return cached;
     const merged = new Map<string, QomProperty>();
     for (const ancestor of [...this.ancestry(type)].reverse()) {
-      for (const [n, p] of this.types.get(ancestor)!.ownProperties) merged.set(n, p);
+      for (const [n, p] of this.types.get(ancestor)!.ownProperties) {
+        const inherited = merged.get(n);
+        // A redeclaration that only changes the default keeps the inherited type and description.
+        merged.set(n, p.type === '' && inherited ? { ...inherited, default: p.default, defaultFrom: p.defaultFrom, declaredBy: p.declaredBy } : p);
+      }
     }
     this.propertyCache.set(type, merged);
     return merged;
@@ -135,7 +140,7 @@ function toQomType(def: TypeDef): QomType {
   for (const p of def.properties ?? []) {
     ownProperties.set(p.name, {
       name: p.name,
-      type: p.type,
+      type: p.type ?? '',
       default: p.default ?? null,
       ...(p.defaultFrom ? { defaultFrom: p.defaultFrom } : {}),
       ...(p.description !== undefined ? { description: p.description } : {}),

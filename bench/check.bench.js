@@ -1,0 +1,50 @@
+// Benchmark of `qom-compat check` over all embedded definitions (machines/).
+// Run after `npm run build`: node bench/check.bench.js [runs]
+// Prints the wall time of the CLI process (what CI pays) and of the check
+// itself in-process, cold (first run) and warm.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'qom-compat');
+const machines = join(root, 'machines');
+const runs = Number(process.argv[2] ?? 10);
+const BUDGET_MS = 300;
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: s[Math.floor(s.length / 2)], max: s[s.length - 1] };
+};
+const fmt = ({ min, median, max }) => `median ${median.toFixed(1)} ms (min ${min.toFixed(1)}, max ${max.toFixed(1)})`;
+
+let bytes = 0;
+for (const arch of readdirSync(machines)) {
+  const dir = join(machines, arch);
+  if (arch === 'schema' || !statSync(dir).isDirectory()) continue;
+  for (const f of readdirSync(dir)) bytes += statSync(join(dir, f)).size;
+}
+console.log(`check: embedded definitions ${(bytes / 1e6).toFixed(2)} MB, ${runs} runs`);
+
+const wall = [];
+let last;
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  last = spawnSync(process.execPath, [bin, 'check', '--format', 'json'], { encoding: 'utf8' });
+  wall.push(performance.now() - t0);
+}
+if (last.status !== 0 && last.status !== 1) throw new Error(`check failed (${last.status}): ${last.stderr}`);
+const cli = stats(wall);
+console.log(`check: CLI wall (node bin/qom-compat check): ${fmt(cli)}; ${JSON.parse(last.stdout).length} findings`);
+
+const { checkPaths } = await import(join(root, 'dist', 'commands', 'check.js'));
+const inProcess = [];
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  checkPaths([]);
+  inProcess.push(performance.now() - t0);
+}
+console.log(`check: in-process cold ${inProcess[0].toFixed(1)} ms, warm ${fmt(stats(inProcess.slice(1)))}`);
+console.log(`check: budget ${BUDGET_MS} ms wall: ${cli.median <= BUDGET_MS ? 'within' : 'OVER'}`);

@@ -1,0 +1,121 @@
+/** `qom-compat check` end to end through main(): paths, formats, exit codes. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Chalk } from 'chalk';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { BASE_DIR, CASES_DIR, readBase } from './support.js';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['check', ...argv], {
+    out: (s) => { out += s; }, err: (s) => { err += s; }, color: new Chalk({ level: 0 }), env: {}, interactive: false,
+  });
+  return { code, out, err };
+}
+
+const SYNTAX_CASE = join(CASES_DIR, 'json-syntax', 'hit');
+
+describe('check: exit codes and formats', () => {
+  it('passes definitions with warnings only, and fails them under --strict', async () => {
+    const plain = await run(BASE_DIR);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/compat-driver-unknown/);
+    expect(plain.out.trimEnd().split('\n').pop()).toBe('0 errors, 1 warning in 1 file');
+    expect((await run(BASE_DIR, '--strict')).code).toBe(1);
+  });
+
+  it('reports errors with exit 1; json is an array of located findings', async () => {
+    const r = await run(SYNTAX_CASE, '--format', 'json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out)).toEqual([{
+      rule: 'json-syntax', severity: 'error', file: 'test/fixtures/check/cases/json-syntax/hit/machines.json',
+      line: 8, column: 7, path: '$', message: "malformed JSON: Unexpected token ']'",
+      hint: 'the loader refuses the whole file; fix the syntax first',
+    }]);
+  });
+
+  it('github format prints workflow commands with escaped data', async () => {
+    const r = await run(SYNTAX_CASE, '--format', 'github');
+    const [first, summary] = r.out.trimEnd().split('\n');
+    expect(first).toBe('::error file=test/fixtures/check/cases/json-syntax/hit/machines.json,line=8,col=7,title=qom-compat json-syntax::' +
+      "malformed JSON: Unexpected token ']'%0Ahint: the loader refuses the whole file; fix the syntax first%0A(at $)");
+    expect(summary).toBe('1 error, 0 warnings in 1 file');
+  });
+
+  it('text groups by file and ends with the summary line', async () => {
+    const r = await run(SYNTAX_CASE);
+    expect(r.out).toBe([
+      'test/fixtures/check/cases/json-syntax/hit/machines.json',
+      '  test/fixtures/check/cases/json-syntax/hit/machines.json:8:7  error    json-syntax  $',
+      "    malformed JSON: Unexpected token ']'",
+      '    hint: the loader refuses the whole file; fix the syntax first',
+      '',
+      '1 error, 0 warnings in 1 file',
+      '',
+    ].join('\n'));
+  });
+
+  it('usage errors exit 2 without a stack trace', async () => {
+    const missing = await run('no/such/dir');
+    expect(missing).toEqual({ code: 2, out: '', err: 'qom-compat: cannot read no/such/dir: no such file or directory\n' });
+    expect((await run(BASE_DIR, '--format', 'xml')).code).toBe(2);
+  });
+
+  it('checks the embedded definitions by default, with no errors', async () => {
+    const r = await run('--format', 'json');
+    expect(r.err).toBe('');
+    const findings = JSON.parse(r.out) as Array<{ severity: string; rule: string; message: string }>;
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('check: paths', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'qom-check-'));
+    cpSync(BASE_DIR, join(root, 'machines', 'x86_64'), { recursive: true });
+    mkdirSync(join(root, 'machines', 'schema'));
+    writeFileSync(join(root, 'machines', 'schema', 'machines.schema.json'), '{ "not": "a definition file" }');
+    mkdirSync(join(root, 'machines', 'aarch64'));
+    writeFileSync(join(root, 'machines', 'aarch64', 'types.json'), JSON.stringify({
+      arch: 'aarch64', types: [{ name: 'object', parent: null, abstract: true }, { name: 'arm-cpu', parent: 'object', abstract: true }],
+    }, null, 2));
+    writeFileSync(join(root, 'lone.json'), readBase('machines.json').replace('"inherits": "pc-q35-9.2"', '"inherits": "pc-q35-9.3"'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a machines/ root means every arch directory, schema/ excluded', async () => {
+    const r = await run(join(root, 'machines'), '--format', 'json');
+    const files = new Set((JSON.parse(r.out) as Array<{ file: string }>).map((f) => f.file.slice(root.length + 1)));
+    expect([...files]).toEqual(['machines/x86_64/machines.json']);
+  });
+
+  it('names the other architecture that has an unknown driver', async () => {
+    const r = await run(join(root, 'machines'), '--format', 'json');
+    const [arm] = JSON.parse(r.out) as Array<{ message: string; hint: string }>;
+    expect(arm!.message).toMatch(/"arm-cpu" is not a type of this binary \(not in x86_64\).*"arm-cpu" is a type of aarch64/);
+    expect(arm!.hint).toBe('expected when the group is shared by several architectures');
+  });
+
+  it('--arch keeps one architecture of a root; an unknown one is a usage error', async () => {
+    const r = await run(join(root, 'machines'), '--arch', 'aarch64', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('[]\n');
+    expect(await run(join(root, 'machines'), '--arch', 'riscv64')).toMatchObject({ code: 2, err: expect.stringContaining('no definitions for architecture "riscv64"') });
+  });
+
+  it('a single file is checked with its siblings as context, and only it is reported', async () => {
+    const r = await run(join(root, 'machines', 'x86_64', 'machines.json'), '--format', 'json');
+    const findings = JSON.parse(r.out) as Array<{ file: string; rule: string }>;
+    expect(findings.map((f) => f.rule)).toEqual(['compat-driver-unknown']);
+  });
+
+  it('a lone file without context gets the context-free rules only', async () => {
+    const r = await run(join(root, 'lone.json'), '--format', 'json');
+    expect((JSON.parse(r.out) as Array<{ rule: string; line: number; column: number }>).map((f) => [f.rule, f.line, f.column]))
+      .toEqual([['machine-inherits-unknown', 32, 19]]);
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * Differential harness: runs one command line through the real QEMU and through
+ * `resolve(…, { model: 'qdev' })`, and compares what each says.
+ *
+ * Compared: the outcome (QEMU started or refused), the fatal error text, the
+ * warnings (exact, in order) and, when both started, the values of every
+ * property that compat, -global or an option touched on an object with a QOM
+ * path (qom-get), plus the `migration` object's values where a QMP name maps
+ * (query-migrate-parameters / query-migrate-capabilities).
+ *
+ * Values that QEMU changes at realize or in board code are NOT hidden: they
+ * are listed in REALIZE_TIME_CHANGES with the reason, and counted separately as
+ * documented realize-time differences. Anything else that differs is a
+ * disagreement.
+ */
+import type { Definitions } from '../../src/load/loader.js';
+import type { ExactJson } from '../../src/qemu/json-exact.js';
+import { QemuExitedError, QmpError, QmpSession, type QemuRunResult } from '../../src/qemu/qmp.js';
+import { resolve, type CommandLineOption } from '../../src/resolve/resolve.js';
+import type { ResolveResult } from '../../src/resolve/result.js';
+import type { QomValue } from '../../src/resolve/values.js';
+import type { TypeModel } from '../../src/model/types.js';
+
+export interface Scenario {
+  /** Short label for reports (category/description). */
+  name?: string;
+  category?: string;
+  machine: string;
+  nodefaults: boolean;
+  options: CommandLineOption[];
+  /** Only `tcg` (the harness always runs TCG). */
+  accel?: string;
+}
+
+const PROG = 'qemu-system-x86_64: ';
+
+// ---------------------------------------------------------------------------------------------
+// Known realize-time / board-code changes (reference §0.9). Each one is a value QEMU changes
+// AFTER the compat/global/option chain resolve models, so qom-get cannot show the chain's value.
+
+export interface RealizeChange {
+  /** QOM type (matched with the type model: the object's type or any ancestor/interface). */
+  type: string;
+  property: string;
+  reason: string;
+  /** Restricts the entry to these resolved values (formatted as strings); any value when absent. */
+  resolved?: readonly string[];
+}
+
+export const REALIZE_TIME_CHANGES: readonly RealizeChange[] = [
+  // hw/rtc/mc146818rtc.c rtc_realizefn: base_year is forced to 2000 on x86 (pc_rtc_init sets it),
+  // and the realized device stores it as an offset, so qom-get reads 0.
+  { type: 'mc146818rtc', property: 'base_year', reason: 'pc board code forces base_year=2000 and realize stores it as 0' },
+  // hw/timer/hpet.c hpet_realize: timers is clamped to [HPET_MIN_TIMERS, HPET_MAX_TIMERS].
+  { type: 'hpet', property: 'timers', reason: 'hpet_realize clamps timers to 3..32' },
+  // hw/virtio/virtio-pci.c virtio_pci_realize: disable-legacy=auto is decided at realize
+  // (off on a conventional PCI slot / legacy-capable machine).
+  { type: 'virtio-pci', property: 'disable-legacy', resolved: ['auto'], reason: 'virtio_pci_realize resolves disable-legacy=auto to on/off' },
+  // target/i386/cpu.c x86_cpu_realizefn: ucode-rev 0 is replaced by the default microcode revision.
+  { type: 'x86_64-cpu', property: 'ucode-rev', resolved: ['0'], reason: 'x86_cpu_realizefn puts the default microcode revision in place of 0' },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Running QEMU
+
+export interface ValueRead {
+  /** QOM path, or null for the migration object (read through query-migrate-*). */
+  path: string | null;
+  type: string;
+  property: string;
+  /** resolve's value. */
+  expected: QomValue | null;
+}
+
+export type ReadResult = { ok: true; value: ExactJson } | { ok: false; error: string };
+
+export interface QemuObservation {
+  started: boolean;
+  result: QemuRunResult;
+  /** Messages with the program name (and `warning: `) stripped; continuation lines joined with "\n". */
+  warnings: string[];
+  error: string | null;
+  values: Map<string, ReadResult>;
+}
+
+const readKey = (r: Pick<ValueRead, 'path' | 'type' | 'property'>) => `${r.path ?? `<${r.type}>`} ${r.property}`;
+
+/** Splits stderr into messages: a line starting with the program name starts one; other lines continue it. */
+export function splitMessages(stderr: string): string[] {
+  const out: string[] = [];
+  for (const line of stderr.split('\n')) {
+    if (line.startsWith(PROG)) out.push(line.slice(PROG.length));
+    else if (line === '' ) continue;
+    else if (out.length > 0) out[out.length - 1] += `\n${line}`;
+    else out.push(line);
+  }
+  return out;
+}
+
+/**
+ * Classifies one message: `warning: X` → warning `X`; `-global A: warning: X` → warning `-global A: X`
+ * (the location prefix is one of the scenario's options).
+ */
+export function classifyMessage(msg: string, options: readonly CommandLineOption[]): { warning: boolean; text: string } {
+  if (msg.startsWith('warning: ')) return { warning: true, text: msg.slice('warning: '.length) };
+  for (const o of options) {
+    const loc = `-${o.kind} ${o.arg}: `;
+    if (msg.startsWith(loc + 'warning: ')) return { warning: true, text: loc + msg.slice(loc.length + 'warning: '.length) };
+  }
+  return { warning: false, text: msg };
+}
+
+export function scenarioArgs(s: Scenario): string[] {
+  if (s.accel !== undefined && s.accel !== 'tcg') throw new Error(`differential: only -accel tcg is supported (${s.accel})`);
+  const args = ['-M', s.machine];
+  if (s.nodefaults) args.push('-nodefaults');
+  for (const o of s.options) args.push(`-${o.kind}`, o.arg);
+  return args;
+}
+
+/** Migration property → (QMP query, key). `x-foo` maps to `foo` when only that exists. */
+function migrationKey(prop: string, params: Record<string, ExactJson>, caps: Map<string, boolean>): { value: ExactJson } | null {
+  for (const name of [prop, prop.replace(/^x-/, '')]) {
+    if (name in params) return { value: params[name]! };
+    if (caps.has(name)) return { value: caps.get(name)! };
+  }
+  return null;
+}
+
+export async function runQemu(binary: string, s: Scenario, reads: readonly ValueRead[]): Promise<QemuObservation> {
+  const values = new Map<string, ReadResult>();
+  let session: QmpSession;
+  let result: QemuRunResult;
+  let started = false;
+  try {
+    session = await QmpSession.start(binary, scenarioArgs(s));
+    started = true;
+  } catch (e) {
+    if (!(e instanceof QemuExitedError)) throw e;
+    result = e.result;
+    return { started, result, ...messages(result.stderr, s.options), values };
+  }
+  try {
+    let migration: { params: Record<string, ExactJson>; caps: Map<string, boolean> } | undefined;
+    for (const r of reads) {
+      if (r.path === null) {
+        if (!migration) {
+          const params = (await session.execute('query-migrate-parameters')) as Record<string, ExactJson>;
+          const capList = (await session.execute('query-migrate-capabilities')) as Array<{ capability: string; state: boolean }>;
+          migration = { params, caps: new Map(capList.map((c) => [c.capability, c.state])) };
+        }
+        const m = migrationKey(r.property, migration.params, migration.caps);
+        if (m) values.set(readKey(r), { ok: true, value: m.value });
+        continue;
+      }
+      try {
+        values.set(readKey(r), { ok: true, value: await session.execute('qom-get', { path: r.path, property: r.property }, 20000) });
+      } catch (e) {
+        if (!(e instanceof QmpError)) throw e;
+        values.set(readKey(r), { ok: false, error: e.desc });
+      }
+    }
+  } finally {
+    result = await session.quit();
+  }
+  return { started, result, ...messages(result.stderr, s.options), values };
+}
+
+function messages(stderr: string, options: readonly CommandLineOption[]): { warnings: string[]; error: string | null } {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  for (const m of splitMessages(stderr)) {
+    const c = classifyMessage(m, options);
+    (c.warning ? warnings : errors).push(c.text);
+  }
+  return { warnings, error: errors.length ? errors.join('\n') : null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparing
+
+/** The properties to read back: touched by compat/globals/options on objects QEMU keeps. */
+export function valueReads(r: ResolveResult, types: TypeModel, onlyMachineCompat = false): ValueRead[] {
+  const reads: ValueRead[] = [];
+  for (const o of r.objects) {
+    if (o.transient) continue;
+    const isMigration = o.path === null && types.isA(o.type, 'migration');
+    if (o.path === null && !isMigration) continue;
+    for (const p of o.properties) {
+      if (p.trace.length === 0) continue;
+      if (onlyMachineCompat && !p.trace.some((t) => t.source.kind === 'machine-compat')) continue;
+      if (p.trace[p.trace.length - 1]!.status === 'failed') continue;
+      reads.push({ path: o.path, type: o.type, property: p.name, expected: p.value });
+    }
+  }
+  return reads;
+}
+
+export function formatJson(v: ExactJson | QomValue | null | undefined): string {
+  if (v === undefined) return '<absent>';
+  if (v === null) return 'null';
+  if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+export interface DocumentedDifference { scenario: string; object: string; property: string; resolved: string; qemu: string; reason: string }
+
+export interface Comparison {
+  scenario: Scenario;
+  label: string;
+  resolved: ResolveResult;
+  observed: QemuObservation;
+  /** Human-readable disagreements (empty: agreement). */
+  mismatches: string[];
+  documented: DocumentedDifference[];
+  valuesCompared: number;
+  /** Migration properties with no QMP query field (not compared). */
+  valuesSkipped: number;
+}
+
+export function realizeChange(types: TypeModel, type: string, property: string, resolvedValue: string): RealizeChange | undefined {
+  return REALIZE_TIME_CHANGES.find((c) => c.property === property && types.isA(type, c.type) && (!c.resolved || c.resolved.includes(resolvedValue)));
+}
+
+export function label(s: Scenario): string {
+  return [s.category ? `[${s.category}]` : '', '-M', s.machine, s.nodefaults ? '-nodefaults' : '', ...s.options.map((o) => `-${o.kind} ${o.arg}`)]
+    .filter(Boolean).join(' ');
+}
+
+export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObservation, types: TypeModel, reads: readonly ValueRead[]): Comparison {
+  const mismatches: string[] = [];
+  const documented: DocumentedDifference[] = [];
+  const name = label(s);
+  const rStarted = resolved.outcome === 'started';
+  if (rStarted !== observed.started) {
+    mismatches.push(`outcome: resolve ${resolved.outcome}, QEMU ${observed.started ? 'started' : `refused (exit ${observed.result.code ?? observed.result.signal})`}`);
+  }
+  if ((resolved.error ?? null) !== observed.error) {
+    mismatches.push(`error:\n    resolve: ${JSON.stringify(resolved.error)}\n    QEMU:    ${JSON.stringify(observed.error)}`);
+  }
+  if (JSON.stringify(resolved.warnings) !== JSON.stringify(observed.warnings)) {
+    mismatches.push(`warnings:\n    resolve: ${JSON.stringify(resolved.warnings)}\n    QEMU:    ${JSON.stringify(observed.warnings)}`);
+  }
+  let valuesCompared = 0;
+  let valuesSkipped = 0;
+  if (rStarted && observed.started) {
+    for (const r of reads) {
+      const got = observed.values.get(readKey(r));
+      if (!got) { valuesSkipped++; continue; }
+      const want = formatJson(r.expected);
+      const obj = r.path ?? `<${r.type}>`;
+      valuesCompared++;
+      if (!got.ok) { mismatches.push(`value ${obj} ${r.property}: resolve ${want}, qom-get failed: ${got.error}`); continue; }
+      const have = formatJson(got.value);
+      if (have === want) continue;
+      const known = realizeChange(types, r.type, r.property, want);
+      if (known) documented.push({ scenario: name, object: obj, property: r.property, resolved: want, qemu: have, reason: known.reason });
+      else mismatches.push(`value ${obj} (${r.type}) ${r.property}: resolve ${want}, QEMU ${have}`);
+    }
+  }
+  return { scenario: s, label: name, resolved, observed, mismatches, documented, valuesCompared, valuesSkipped };
+}
+
+/** resolve + QEMU + compare for one scenario. `onlyMachineCompat`: read only properties machine compat touched. */
+export async function differential(binary: string, defs: Definitions, s: Scenario, opts: { onlyMachineCompat?: boolean } = {}): Promise<Comparison> {
+  const resolved = resolve(defs, { machine: s.machine, nodefaults: s.nodefaults, options: s.options, model: 'qdev', ...(s.accel ? { accel: s.accel } : {}) });
+  const reads = resolved.outcome === 'started' ? valueReads(resolved, defs.types, opts.onlyMachineCompat) : [];
+  const observed = await runQemu(binary, s, reads);
+  return compare(s, resolved, observed, defs.types, reads);
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export interface Summary { scenarios: number; agree: number; documented: number; disagree: number; values: number; skipped: number }
+
+export function summarize(results: readonly Comparison[]): Summary {
+  return {
+    scenarios: results.length,
+    agree: results.filter((r) => r.mismatches.length === 0).length,
+    disagree: results.filter((r) => r.mismatches.length > 0).length,
+    documented: results.reduce((n, r) => n + r.documented.length, 0),
+    values: results.reduce((n, r) => n + r.valuesCompared, 0),
+    skipped: results.reduce((n, r) => n + r.valuesSkipped, 0),
+  };
+}
+
+export function report(results: readonly Comparison[]): string {
+  return results.filter((r) => r.mismatches.length > 0).map((r) => `${r.label}\n  ${r.mismatches.join('\n  ')}`).join('\n');
+}
