@@ -35,30 +35,30 @@ function checkEntry(site: EntrySite, ctx: CompatRuleContext): RawFinding[] {
   const at = (rule: RuleId, key: 'driver' | 'property' | 'value', message: string, hint?: string): RawFinding =>
     ({ rule, file: ctx.file, path: [...site.path, key] as JsonPath, message, ...(hint ? { hint } : {}) });
   const text = `${site.driver}.${site.property}=${site.value}`;
-  const where = ctx.describeSite(site);
+  // Only findings need it, and it scans the machines: compute it late.
+  const where = (): string => ctx.describeSite(site);
 
-  if (!index.model.has(site.driver)) return [unknownDriver(site, ctx, where, at)];
+  if (!index.model.has(site.driver)) return [unknownDriver(site, ctx, where(), at)];
   const reached = index.reached(site.driver);
   if (reached.length === 0) {
     return [at('compat-driver-unreached', 'driver',
-      `${text} never applies: no object that takes compat props (devices, memory backends, accelerators, sev-guest) is a "${site.driver}"; ${where}`)];
+      `${text} never applies: no object that takes compat props (devices, memory backends, accelerators, sev-guest) is a "${site.driver}"; ${where()}`)];
   }
 
-  const lacking = reached.filter((t) => !index.property(t, site.property) && index.knowsProperties(t));
-  const having = reached.filter((t) => !!index.property(t, site.property));
+  const { having, lacking } = index.reachedByProperty(site.driver, site.property);
   const out: RawFinding[] = [];
   if (lacking.length && !site.optional) {
     out.push(at('compat-property-missing', 'property',
       `QEMU aborts when it creates ${article(lacking[0]!)} ${lacking[0]}: "can't apply global ${text}: Property '${lacking[0]}.${site.property}' not found"` +
-      (lacking.length > 1 ? `; it aborts on ${listNames(lacking.slice(1))} as well` : '') + `; ${where}`,
+      (lacking.length > 1 ? `; it aborts on ${listNames(lacking.slice(1))} as well` : '') + `; ${where()}`,
       propertyHint(site, having, ctx)));
   } else if (lacking.length && having.length === 0) {
     out.push(at('compat-property-unknown', 'property',
-      `optional entry ${text} never applies: no type "${site.driver}" reaches has property "${site.property}"; ${where}`,
+      `optional entry ${text} never applies: no type "${site.driver}" reaches has property "${site.property}"; ${where()}`,
       propertyHint(site, having, ctx)));
   }
   const failure = firstValueFailure(site, having, index);
-  if (failure) out.push(at('compat-value-invalid', 'value', valueMessage(site, failure, where), valueHint(failure.result)));
+  if (failure) out.push(at('compat-value-invalid', 'value', valueMessage(site, failure, where()), valueHint(failure.result)));
   return out;
 }
 
@@ -80,18 +80,19 @@ function unknownDriver(site: EntrySite, ctx: CompatRuleContext, where: string, a
 
 /**
  * "Did you mean": names a keystroke away that offer the property; failing
- * those, the one type family that has the property (QEMU 10.0's pflash_cfi01
- * entry sets a property only cfi.pflash01 has).
+ * those, the one type that has the property (QEMU 10.0's pflash_cfi01 entry
+ * sets a property only cfi.pflash01 has).
  */
 function driverSuggestions(site: EntrySite, index: TypeIndex): string[] {
   const families = index.propertyFamilies(site.property);
   const known = families.length > 0;
   const near = index.nearTypeNames(site.driver).filter((name) => !known || index.offers(name, site.property));
   if (near.length) return near.map((n) => `"${n}"`);
-  if (families.length === 1 && index.reached(families[0]!).length > 0) {
-    return [`"${families[0]}" (the only type with property "${site.property}")`];
-  }
-  return [];
+  // A property that exactly one concrete type has is a strong hint; one that a
+  // whole family has (mpx on every x86 CPU model) is none.
+  if (families.length !== 1) return [];
+  const owners = index.reachedByProperty(families[0]!, site.property).having;
+  return owners.length === 1 ? [`"${owners[0]}" (the only type with property "${site.property}")`] : [];
 }
 
 function propertyHint(site: EntrySite, having: readonly string[], ctx: CompatRuleContext): string | undefined {

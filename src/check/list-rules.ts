@@ -78,9 +78,8 @@ interface Target { type: string; prop: QomProperty; value: QomValue }
 function certainTargets(site: EntrySite, index: TypeIndex): Target[] | undefined {
   if (!index.model.has(site.driver)) return undefined;
   const targets: Target[] = [];
-  for (const type of index.reached(site.driver)) {
-    const prop = index.property(type, site.property);
-    if (!prop) continue;
+  for (const type of index.reachedByProperty(site.driver, site.property).having) {
+    const prop = index.property(type, site.property)!;
     if (!hasCertainDefault(type, prop, index)) return undefined;
     const value = parse(prop, site.value, type);
     if (value === undefined || value !== parse(prop, prop.default!, type)) return undefined;
@@ -97,11 +96,12 @@ function hasCertainDefault(type: string, prop: QomProperty, index: TypeIndex): b
 
 /** Whether, in this flattened list, each target already holds the value wherever the entry occurs. */
 function isNoopIn(list: readonly EntrySite[], site: EntrySite, targets: readonly Target[], index: TypeIndex): boolean {
+  const relevant = list.filter((e) => e.property === site.property);
   for (const t of targets) {
     let current: QomValue | undefined = t.value; // the default (certainTargets checked it equals the entry's value)
-    for (const e of list) {
+    for (const e of relevant) {
       if (e === site && current !== t.value) return false;
-      if (e.property !== site.property || !index.model.isA(t.type, e.driver)) continue;
+      if (!index.model.isA(t.type, e.driver)) continue;
       current = parse(t.prop, e.value, t.type);
       if (current === undefined) return false; // that entry aborts QEMU: nothing is certain after it
     }
@@ -109,7 +109,16 @@ function isNoopIn(list: readonly EntrySite[], site: EntrySite, targets: readonly
   return true;
 }
 
+/** Parsed values by declaration and text; undefined when the text does not parse. */
+const parsed = new WeakMap<QomProperty, Map<string, QomValue | undefined>>();
+
+/** Only values are used here, and the types that certainTargets admits parse alike whatever the owner. */
 function parse(prop: QomProperty, text: string, owner: string): QomValue | undefined {
-  const r = parseGlobalValue(prop, text, owner);
-  return r.ok ? r.value : undefined;
+  let byText = parsed.get(prop);
+  if (!byText) parsed.set(prop, (byText = new Map()));
+  if (!byText.has(text)) {
+    const r = parseGlobalValue(prop, text, owner);
+    byText.set(text, r.ok ? r.value : undefined);
+  }
+  return byText.get(text);
 }

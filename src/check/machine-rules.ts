@@ -8,9 +8,9 @@
  */
 import type { JsonPath } from '../load/json.js';
 import { compareVersions, splitMachineVersion } from '../model/machines.js';
-import { closestMatches } from '../util/suggest.js';
 import type { MachineGraph } from './machine-graph.js';
 import type { RawFinding, RuleId } from './rules.js';
+import { nearNames } from './type-index.js';
 import type { MachineView } from './views.js';
 
 export function machineFindings(graph: MachineGraph, file: number): RawFinding[] {
@@ -84,7 +84,7 @@ function inheritance(graph: MachineGraph, report: Report): void {
     if (m.inherits === undefined || graph.byName.get(m.name ?? '') !== m) continue;
     const parent = graph.parent(m);
     if (!parent) {
-      const close = closestMatches(m.inherits, names, 3);
+      const close = nearNames(m.inherits, names.filter((n) => n !== m.name));
       report('machine-inherits-unknown', [...m.path, 'inherits'],
         `machine "${m.name}" inherits from "${m.inherits}", which is not defined: its compat list cannot be built`,
         close.length ? `did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : undefined);
@@ -131,7 +131,7 @@ function groups(graph: MachineGraph, report: Report): void {
   for (const m of graph.view.machines) {
     for (const item of m.compat) {
       if (item.kind !== 'group' || graph.groups.has(item.name)) continue;
-      const close = closestMatches(item.name, names, 3);
+      const close = nearNames(item.name, names);
       report('compat-group-unknown', [...item.path, 'group'],
         `machine "${m.name ?? '?'}" references compat group "${item.name}", which is not defined`,
         close.length ? `did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : undefined);

@@ -15,7 +15,8 @@ import { noopFindings, shadowFindings } from './list-rules.js';
 import { MachineGraph } from './machine-graph.js';
 import { machineFindings } from './machine-rules.js';
 import { RULES, type Finding, type RawFinding } from './rules.js';
-import { schemaFindings, syntaxFindings } from './schema-rules.js';
+import type { JsonSchemas } from './fast-schema.js';
+import { syntaxFindings } from './json-rules.js';
 import { SourceFile } from './source.js';
 import { TypeIndex } from './type-index.js';
 import { typeFindings } from './type-rules.js';
@@ -45,7 +46,15 @@ export interface CheckResult {
   readonly filesChecked: number;
 }
 
-export function runCheck(sets: readonly SetInput[]): CheckResult {
+export interface RunOptions {
+  /**
+   * JSON Schemas for the fast validity check; without them every file goes
+   * through zod. Files they reject always do, for the detailed issues.
+   */
+  readonly jsonSchemas?: JsonSchemas;
+}
+
+export async function runCheck(sets: readonly SetInput[], opts: RunOptions = {}): Promise<CheckResult> {
   const files: SourceFile[] = [];
   const raw: RawFinding[] = [];
   const reported = new Set<number>();
@@ -56,7 +65,7 @@ export function runCheck(sets: readonly SetInput[]): CheckResult {
       if (f.reported) reported.add(file.id);
       return { file, reported: f.reported };
     });
-    raw.push(...checkSet(loaded, set));
+    raw.push(...await checkSet(loaded, set, opts));
   }
   const seen = new Set<string>();
   const findings: Finding[] = [];
@@ -91,22 +100,30 @@ interface Loaded { readonly file: SourceFile; readonly reported: boolean }
 
 /** One file's schema-checked views, computed once however many combinations use it. */
 class Prepared {
-  readonly findings: RawFinding[];
-  private readonly malformed: Set<number>;
   private cache = new Map<string, unknown>();
 
-  constructor(readonly file: SourceFile) {
-    const syntax = syntaxFindings(file);
-    const schema = schemaFindings(file);
-    this.findings = [...syntax, ...schema.findings];
-    this.malformed = new Set(schema.malformed.map((p) => p[1] as number));
+  private constructor(readonly file: SourceFile, readonly findings: RawFinding[], private readonly malformed: ReadonlySet<number>) {}
+
+  static async prepare(file: SourceFile, reported: boolean, opts: RunOptions): Promise<Prepared> {
+    // A context file's own findings are not reported: skip the duplicate-key scan.
+    const findings = reported ? syntaxFindings(file) : [];
+    let malformed: ReadonlySet<number> = new Set();
     if (file.data !== undefined && file.kind === undefined) {
-      this.findings.push({
+      findings.push({
         rule: 'schema', file: file.id, path: [],
         message: 'not a definition file: expected machines.json, types.json, boards.json or accel-compat.json ' +
           '(top-level key "machines", "types", "layouts" or "accelerators")',
       });
+    } else if (file.data !== undefined && file.kind !== undefined) {
+      const valid = opts.jsonSchemas?.get(file.kind);
+      if (!valid || !valid(file.data)) {
+        const { schemaFindings } = await import('./schema-rules.js');
+        const result = schemaFindings(file);
+        findings.push(...result.findings);
+        malformed = new Set(result.malformed.map((p) => p[1] as number));
+      }
     }
+    return new Prepared(file, findings, malformed);
   }
 
   private memo<T>(key: string, make: () => T): T {
@@ -137,8 +154,9 @@ class Prepared {
   }
 }
 
-function checkSet(loaded: readonly Loaded[], set: SetInput): RawFinding[] {
-  const prepared = loaded.map((l) => ({ ...l, p: new Prepared(l.file) }));
+async function checkSet(loaded: readonly Loaded[], set: SetInput, opts: RunOptions): Promise<RawFinding[]> {
+  const prepared: Array<Loaded & { p: Prepared }> = [];
+  for (const l of loaded) prepared.push({ ...l, p: await Prepared.prepare(l.file, l.reported, opts) });
   const out: RawFinding[] = prepared.flatMap((x) => x.p.findings);
   for (const combo of combinations(prepared)) out.push(...checkCombination(combo, set));
   return out;

@@ -1,8 +1,9 @@
 /**
- * Rules `schema` and `json-duplicate-key`, `json-syntax`: the file-level
- * rules. zod issues become findings at the offending value (or key); a union
- * failure (a compat item is an entry or a group reference) is reported through
- * the branch the author evidently meant, not as zod's bare "Invalid input".
+ * Rule `schema`: zod issues become findings at the offending value (or key);
+ * a union failure (a compat item is an entry or a group reference) is
+ * reported through the branch the author evidently meant, not as zod's bare
+ * "Invalid input". Loaded only for files the fast check (fast-schema.ts)
+ * rejects, as zod is costly to load.
  */
 import { z } from 'zod';
 import type { JsonPath } from '../load/json.js';
@@ -10,27 +11,6 @@ import { DEFINITION_FILES } from '../load/schema.js';
 import { closestMatches } from '../util/suggest.js';
 import type { RawFinding } from './rules.js';
 import type { SourceFile } from './source.js';
-
-export function syntaxFindings(file: SourceFile): RawFinding[] {
-  const out: RawFinding[] = [];
-  if (file.syntax) {
-    const { line, column, message } = file.syntax;
-    out.push({
-      rule: 'json-syntax', file: file.id, path: [], position: { line, column },
-      message: `malformed JSON: ${message}`, hint: 'the loader refuses the whole file; fix the syntax first',
-    });
-    return out;
-  }
-  for (const d of file.duplicateKeys()) {
-    const key = String(d.path[d.path.length - 1]);
-    out.push({
-      rule: 'json-duplicate-key', file: file.id, path: d.path, position: d.at,
-      message: `duplicate key "${key}": JSON.parse keeps only this one and silently drops the one at ${d.first.line}:${d.first.column}`,
-      hint: 'merge the two members into one',
-    });
-  }
-  return out;
-}
 
 /** Findings for zod issues, and the paths of top-level array elements that did not validate. */
 export function schemaFindings(file: SourceFile): { findings: RawFinding[]; malformed: JsonPath[] } {

@@ -1,17 +1,17 @@
 /**
  * One definition file as `check` sees it: its text, what JSON.parse made of
- * it, and (only when a finding needs one) a position for a JSON path. momoa is
- * run lazily: most files have no findings, and types.json is large.
+ * it, and positions for JSON paths when findings need them (check/locate.ts).
+ * momoa's full tree is built only for a file with repeated keys, and for a
+ * syntax error V8 does not place.
  */
 import { parse as momoaParse } from '@humanwhocodes/momoa';
 import { formatJsonPath, PositionedJson, type JsonPath, type Position } from '../load/json.js';
-import { DEFINITION_FILES, type DefinitionFileName } from '../load/schema.js';
+import { locate, offsetToPosition, stringEnd } from './locate.js';
+import type { DefinitionFileName } from '../load/schema.js';
 
 export interface SyntaxProblem { message: string; line: number; column: number }
 
 export class SourceFile {
-  private positioned: PositionedJson | null | undefined;
-
   private constructor(
     /** Index in the run; findings refer to files by it. */
     readonly id: number,
@@ -38,8 +38,7 @@ export class SourceFile {
 
   /** 1-based line and column of the value (or, with `atKey`, the key) at `path`. */
   positionOf(path: JsonPath, atKey = false): Position {
-    if (this.positioned === undefined) this.positioned = PositionedJson.parse(this.text) ?? null;
-    return this.positioned?.positionOf(path, { key: atKey }) ?? { line: 1, column: 1 };
+    return locate(this.text, path, atKey);
   }
 
   /**
@@ -49,11 +48,11 @@ export class SourceFile {
    */
   duplicateKeys(): Array<{ path: JsonPath; at: Position; first: Position }> {
     if (this.data === undefined || !hasDuplicateKeys(this.text)) return [];
-    this.positioned ??= PositionedJson.parse(this.text) ?? null;
-    if (!this.positioned) return [];
+    const positioned = PositionedJson.parse(this.text);
+    if (!positioned) return [];
     const out: Array<{ path: JsonPath; at: Position; first: Position }> = [];
     const firstKeys = new Map<string, Position>();
-    for (const m of this.positioned.members()) {
+    for (const m of positioned.members()) {
       const key = formatJsonPath(m.path);
       if (!m.duplicate) { if (!firstKeys.has(key)) firstKeys.set(key, m.keyPos); continue; }
       out.push({ path: m.path, at: m.keyPos, first: firstKeys.get(key) ?? m.keyPos });
@@ -73,8 +72,11 @@ function sniffKind(data: unknown): DefinitionFileName | undefined {
   return undefined;
 }
 
+/** The definition file names (schema.ts's DEFINITION_FILES, without importing zod). */
+export const DEFINITION_FILE_NAMES: readonly DefinitionFileName[] = ['machines.json', 'types.json', 'boards.json', 'accel-compat.json'];
+
 export function isDefinitionFileName(name: string): name is DefinitionFileName {
-  return Object.hasOwn(DEFINITION_FILES, name);
+  return (DEFINITION_FILE_NAMES as readonly string[]).includes(name);
 }
 
 /**
@@ -97,32 +99,21 @@ function describeSyntaxError(text: string, v8Message: string): SyntaxProblem {
   return { message, ...offsetToPosition(text, text.length) };
 }
 
-function offsetToPosition(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
-const STRUCTURE = /["{}[\],]/g;
-
 /**
- * Whether any object in (valid) JSON text repeats a key. A single pass that
- * jumps from one structural character to the next: the full momoa tree is
- * only built for the rare file that has duplicates.
+ * Whether any object in (valid) JSON text repeats a key: one pass over the
+ * characters, skipping string contents with indexOf. (Counting key tokens
+ * against the parsed members looks cheaper but cannot tell a closing quote
+ * before a colon from an opening one: `":"` is a key and a value.)
  */
 export function hasDuplicateKeys(text: string): boolean {
-  // One entry per open container: the keys seen so far for objects, null for arrays.
+  // One entry per open container: the keys seen so far for objects, null for
+  // arrays. Key sets are reused by depth: types.json has ~20 000 objects.
   const stack: Array<Set<string> | null> = [];
+  const pool: Array<Set<string>> = [];
   let expectKey = false;
-  STRUCTURE.lastIndex = 0;
-  for (let m = STRUCTURE.exec(text); m; m = STRUCTURE.exec(text)) {
-    const i = m.index;
-    switch (text[i]) {
-      case '"': {
+  for (let i = 0; i < text.length; i++) {
+    switch (text.charCodeAt(i)) {
+      case 0x22: { // "
         const end = stringEnd(text, i);
         if (expectKey) {
           const raw = text.slice(i + 1, end);
@@ -132,24 +123,20 @@ export function hasDuplicateKeys(text: string): boolean {
           keys.add(key);
           expectKey = false;
         }
-        STRUCTURE.lastIndex = end + 1;
+        i = end;
         break;
       }
-      case '{': stack.push(new Set()); expectKey = true; break;
-      case '[': stack.push(null); expectKey = false; break;
-      case '}': case ']': stack.pop(); expectKey = false; break;
-      case ',': expectKey = stack[stack.length - 1] instanceof Set; break;
+      case 0x7b: { // {
+        const keys = pool[stack.length] ?? (pool[stack.length] = new Set());
+        keys.clear();
+        stack.push(keys);
+        expectKey = true;
+        break;
+      }
+      case 0x5b: stack.push(null); expectKey = false; break; // [
+      case 0x7d: case 0x5d: stack.pop(); expectKey = false; break; // } ]
+      case 0x2c: expectKey = stack[stack.length - 1] instanceof Set; break; // ,
     }
   }
   return false;
-}
-
-/** Index of the quote that closes the string opened at `start`. */
-function stringEnd(text: string, start: number): number {
-  for (let q = text.indexOf('"', start + 1); ; q = text.indexOf('"', q + 1)) {
-    if (q === -1) return text.length;
-    let backslashes = 0;
-    while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
-    if (backslashes % 2 === 0) return q;
-  }
 }

@@ -9,7 +9,8 @@ import { compatModel } from '../resolve/compat-model.js';
 
 export class TypeIndex {
   private reachIndex: Map<string, string[]> | undefined;
-  private declarers: Map<string, string[]> | undefined;
+  private readonly split = new Map<string, { having: readonly string[]; lacking: readonly string[] }>();
+  private normalizedNames: Array<[string, string]> | undefined;
 
   constructor(readonly model: TypeModel, readonly arch: string | undefined) {}
 
@@ -37,13 +38,43 @@ export class TypeIndex {
     return index;
   }
 
+  /**
+   * The property as an instance of `type` has it: the nearest declaration
+   * along the ancestry. Same answer as TypeModel.property(), without building
+   * the merged property map of every type an entry reaches.
+   */
   property(type: string, name: string): QomProperty | undefined {
-    return this.model.property(type, name);
+    for (const t of this.model.ancestry(type)) {
+      const p = this.model.get(t)?.ownProperties.get(name);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  /**
+   * The types the driver reaches, split into those with the property and
+   * those known to lack it (types with no recorded properties are neither).
+   * The same driver and property recur across versions: computed once.
+   */
+  reachedByProperty(driver: string, prop: string): { having: readonly string[]; lacking: readonly string[] } {
+    const key = `${driver}\u0000${prop}`;
+    let split = this.split.get(key);
+    if (!split) {
+      const having: string[] = [];
+      const lacking: string[] = [];
+      for (const t of this.reached(driver)) {
+        if (this.property(t, prop)) having.push(t);
+        else if (this.knowsProperties(t)) lacking.push(t);
+      }
+      split = { having, lacking };
+      this.split.set(key, split);
+    }
+    return split;
   }
 
   /** Whether anything is known about the type's properties (an empty list means unknown, not none). */
   knowsProperties(type: string): boolean {
-    return this.model.properties(type).size > 0;
+    return this.model.ancestry(type).some((t) => (this.model.get(t)?.ownProperties.size ?? 0) > 0);
   }
 
   /**
@@ -51,18 +82,13 @@ export class TypeIndex {
    * that have the property. One family is a strong hint for a misnamed driver.
    */
   propertyFamilies(prop: string): readonly string[] {
-    if (!this.declarers) {
-      this.declarers = new Map();
-      for (const t of this.model.all()) {
-        for (const p of t.ownProperties.keys()) {
-          const list = this.declarers.get(p) ?? [];
-          list.push(t.name);
-          this.declarers.set(p, list);
-        }
-      }
+    // Asked only for unknown drivers: a scan of the types beats indexing every property.
+    const declares = (t: string) => this.model.get(t)?.ownProperties.has(prop) ?? false;
+    const out: string[] = [];
+    for (const t of this.model.all()) {
+      if (t.ownProperties.has(prop) && !this.model.ancestry(t.name).slice(1).some(declares)) out.push(t.name);
     }
-    const all = this.declarers.get(prop) ?? [];
-    return all.filter((t) => !this.model.ancestry(t).slice(1).some((a) => this.model.get(a)?.ownProperties.has(prop))).sort();
+    return out.sort();
   }
 
   /** Whether objects reached through `type` (or the type itself) have `prop`. */
@@ -72,9 +98,12 @@ export class TypeIndex {
 
   /** Type names that differ from `name` only by a slip of the keyboard. */
   nearTypeNames(name: string): string[] {
-    return nearNames(name, this.model.names());
+    this.normalizedNames ??= [...this.model.names()].map((n) => [n, normalizeName(n)]);
+    return nearNormalized(name, this.normalizedNames);
   }
 }
+
+const normalizeName = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
 
 /**
  * Names within a small edit distance, ignoring case and the separators QOM
@@ -84,13 +113,17 @@ export class TypeIndex {
  * Icelake-Server-x86_64-cpu).
  */
 export function nearNames(name: string, candidates: Iterable<string>, max = 3): string[] {
-  const norm = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
-  const target = norm(name);
+  return nearNormalized(name, [...candidates].map((c) => [c, normalizeName(c)]), max);
+}
+
+function nearNormalized(name: string, candidates: ReadonlyArray<readonly [string, string]>, max = 3): string[] {
+  const target = normalizeName(name);
   const limit = Math.max(1, Math.min(3, Math.floor(target.length / 8)));
   const scored: Array<[string, number]> = [];
-  for (const c of candidates) {
-    if (c === name) continue;
-    const d = distance(target, norm(c));
+  for (const [c, norm] of candidates) {
+    // The edit distance is at least the difference in length.
+    if (c === name || Math.abs(norm.length - target.length) > limit) continue;
+    const d = distance(target, norm);
     if (d <= limit) scored.push([c, d]);
   }
   return scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([c]) => c);

@@ -67,15 +67,29 @@ function cycle(t: TypeView, model: TypeModel, report: Report): void {
     'QOM types form a tree rooted at "object"');
 }
 
+/**
+ * Most defaults repeat (a property redeclared along a family, "false", "0"):
+ * a declaration that parsed once parses again, unless its setter depends on
+ * the owning type (x86 CPU and memory backend properties).
+ */
+const acceptedDefaults = new Set<string>();
+const BY_TYPE_ALONE = new Set(['bool', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'int']);
+
 function defaults(t: TypeView, model: TypeModel, report: Report): void {
+  const ownerKind = /-(x86_64|i386)-cpu$/.test(t.def.name) ? 'cpu' : t.def.name.startsWith('memory-backend') ? 'hostmem' : '';
   for (const [name, path] of t.propertyPaths) {
     const prop = model.get(t.def.name)?.ownProperties.get(name);
     if (!prop || prop.default === null) continue;
+    // Integers and booleans parse by type alone (outside CPUs and backends);
+    // strings, sizes and enums may depend on the name, description or choices.
+    const key = ownerKind === '' && BY_TYPE_ALONE.has(prop.type) ? `${prop.type}\u0000${prop.default}`
+      : [ownerKind, prop.name, prop.type, prop.default, prop.description ?? '', (prop.choices ?? []).join('/')].join('\u0000');
+    if (acceptedDefaults.has(key)) continue;
     const parsed = parseGlobalValue(prop, prop.default, t.def.name, {
       netdevs: [prop.default], chardevs: [prop.default], drives: [prop.default], audiodevs: [prop.default], tpmdevs: [prop.default],
     });
     // An assertion in the visitor (PCI addr) says nothing about the default itself.
-    if (parsed.ok || parsed.abort) continue;
+    if (parsed.ok || parsed.abort) { acceptedDefaults.add(key); continue; }
     report('type-default-invalid', [...path, 'default'],
       `default "${prop.default}" of ${t.def.name}.${name} (${prop.type}) does not parse: ${parsed.reason.split('\n')[0]}`,
       'record the default in QEMU value syntax (as -global takes it), or null when unknown');

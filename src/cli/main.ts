@@ -112,6 +112,10 @@ function reportError(e: unknown, io: CliIo): number {
 async function defaultIo(): Promise<CliIo> {
   const { Chalk } = await import('chalk');
   const env = process.env;
+  // `qom-compat list | head` closes the pipe early: that is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
+  }
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   const level = noColor || !process.stdout.isTTY ? 0 : env.FORCE_COLOR === '0' ? 0 : 1;
   return {

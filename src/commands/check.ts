@@ -1,8 +1,9 @@
 /** `qom-compat check [PATH...]`: the CI gate for machine definition files. */
 import type { CliIo } from '../cli/io.js';
 import { EXIT } from '../errors.js';
-import { EMBEDDED_MACHINES_DIR } from '../load/fs.js';
 import { discoverSets } from '../check/discover.js';
+import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../check/embedded.js';
+import { loadJsonSchemas } from '../check/fast-schema.js';
 import { formatGithub } from '../check/report-github.js';
 import { formatJson } from '../check/report-json.js';
 import { formatText } from '../check/report-text.js';
@@ -18,13 +19,15 @@ export interface CheckOptions {
   cwd?: string;
 }
 
-export function checkPaths(paths: readonly string[], opts: Omit<CheckOptions, 'format'> = {}): CheckResult {
+export async function checkPaths(paths: readonly string[], opts: Omit<CheckOptions, 'format'> = {}): Promise<CheckResult> {
   const cwd = opts.cwd ?? process.cwd();
-  return runCheck(discoverSets({ paths, cwd, defaultRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}) }));
+  const sets = discoverSets({ paths, cwd, defaultRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}) });
+  const jsonSchemas = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
+  return runCheck(sets, jsonSchemas ? { jsonSchemas } : {});
 }
 
 export async function runCheckCommand(paths: readonly string[], opts: CheckOptions, io: CliIo): Promise<number> {
-  const result = checkPaths(paths, opts);
+  const result = await checkPaths(paths, opts);
   if (opts.format === 'json') io.out(formatJson(result));
   else if (opts.format === 'github') io.out(formatGithub(result));
   else io.out(formatText(result, io.color));

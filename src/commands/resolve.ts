@@ -62,9 +62,40 @@ function renderText(r: ResolveResult, all: boolean, io: CliIo): void {
   const c = io.color;
   io.out(`${c.bold(r.machine)}  ${c.dim(`model ${r.model}`)}\n`);
   if (r.outcome === 'started') {
-    for (const o of r.objects) renderObject(o, all, io);
+    for (const block of objectBlocks(r.objects, all, io)) io.out(block);
   }
   renderMessages(r, io);
+}
+
+/**
+ * One block per object; consecutive transient objects whose lines are the
+ * same (the NIC model probes) share one block so the tree stays readable.
+ */
+function objectBlocks(objects: readonly ResolvedObject[], all: boolean, io: CliIo): string[] {
+  const c = io.color;
+  const blocks: string[] = [];
+  let pending: { types: string[]; body: string } | undefined;
+  const flush = () => {
+    if (!pending) return;
+    const head = pending.types.length > 1 ? `${pending.types.join(', ')} (${pending.types.length} objects)` : pending.types[0]!;
+    blocks.push(`${c.cyan('(transient)')}  ${head}\n${pending.body}`);
+    pending = undefined;
+  };
+  for (const o of objects) {
+    const props = all ? o.properties : o.properties.filter((p) => p.source.kind !== 'default');
+    if (!all && props.length === 0) continue;
+    const body = props.map((p) => `    ${p.name} = ${renderValue(p.value)}  ${c.dim('← ' + describeSource(p.source))}\n`).join('');
+    if (o.transient && !all) {
+      if (pending && pending.body === body) { pending.types.push(o.type); continue; }
+      flush();
+      pending = { types: [o.type], body };
+      continue;
+    }
+    flush();
+    blocks.push(`${c.cyan(objectLabel(o))}  ${o.type}\n${body}`);
+  }
+  flush();
+  return blocks;
 }
 
 export function renderMessages(r: ResolveResult, io: CliIo): void {
@@ -80,16 +111,6 @@ function objectLabel(o: ResolvedObject): string {
   if (o.path) return o.path;
   if (o.transient) return '(transient)';
   return o.origin === 'accel' ? '(accelerator)' : '(no path)';
-}
-
-function renderObject(o: ResolvedObject, all: boolean, io: CliIo): void {
-  const c = io.color;
-  const props = all ? o.properties : o.properties.filter((p) => p.source.kind !== 'default');
-  if (!all && props.length === 0) return;
-  io.out(`${c.cyan(objectLabel(o))}  ${o.type}\n`);
-  for (const p of props) {
-    io.out(`    ${p.name} = ${renderValue(p.value)}  ${c.dim('← ' + describeSource(p.source))}\n`);
-  }
 }
 
 export function renderValue(v: QomValue | null): string {

@@ -19,6 +19,8 @@ export interface TypeFacts {
   /** type → property → default learned from an instance or a CPU model expansion */
   instanceDefaults: ReadonlyMap<string, ReadonlyMap<string, string>>;
   cpuModelTypes: ReadonlySet<string>;
+  /** `-device help`: user-creatable device types with bus and aliases */
+  deviceHelp: ReadonlyMap<string, { bus?: string; aliases: readonly string[] }>;
 }
 
 /** Renders a QMP value in QEMU's value syntax, as the string input visitor would accept it. */
@@ -62,7 +64,13 @@ export function deriveTypes(arch: string, facts: TypeFacts): TypesFile {
     const ifaces = interfacesOf.get(t.name);
     if (ifaces?.length) def.interfaces = ifaces;
     if (facts.moduleTypes.has(t.name)) def.module = true;
-    if (facts.deviceTypes.has(t.name)) def.hotpluggable = !facts.notHotpluggable.has(t.name);
+    if (facts.deviceTypes.has(t.name)) {
+      def.hotpluggable = !facts.notHotpluggable.has(t.name);
+      const help = facts.deviceHelp.get(t.name);
+      if (!t.abstract) def.userCreatable = !!help;
+      if (help?.bus) def.bus = help.bus;
+      if (help?.aliases.length) def.aliases = [...help.aliases];
+    }
     if (own.length) def.properties = own;
     return def;
   });

@@ -20,6 +20,7 @@ import { deriveTypes, type TypeFacts } from './derive-types.js';
 import { listProperties, listTypes, queryMachines, typesImplementing, type QmpMachine, type QmpProperty } from './qmp-introspect.js';
 import { probeBoard, probeDeviceClasses, probeInstanceDefaults, type BoardObject, type ProbeContext } from './probes.js';
 import { learnOptionalEntries } from './optional.js';
+import { probeDeviceHelp } from './device-help.js';
 
 export interface ImportOptions {
   binary: string;
@@ -71,6 +72,7 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const deviceTypes = intro.types.filter((t) => intro.implementers.get('device')?.includes(t.name)).map((t) => t.name);
   opts.progress(`probing ${deviceTypes.length} device classes (hotpluggable, modules)`);
   const classes = await probeDeviceClasses(ctx, deviceTypes);
+  const deviceHelp = await probeDeviceHelp(ctx);
 
   opts.progress('learning defaults QMP does not report');
   const instanceDefaults = await probeInstanceDefaults(ctx, intro.types.map((t) => ({
@@ -87,6 +89,7 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
     moduleTypes: new Set(classes.moduleTypes),
     instanceDefaults,
     cpuModelTypes: new Set(intro.implementers.get('cpu') ?? []),
+    deviceHelp,
   };
   const typesFile = deriveTypes(arch, facts);
 

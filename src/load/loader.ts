@@ -2,7 +2,8 @@
  * Loads definition files (parse + validate) into the model. Pure: callers hand
  * in file contents; load/fs.ts reads them from disk.
  */
-import type { z } from 'zod';
+import { toJSONSchema, type z } from 'zod';
+import { compileJsonSchema } from './fast-validate.js';
 import { DefinitionError } from '../errors.js';
 import { MachineModel, MachineModelError } from '../model/machines.js';
 import { TypeModel } from '../model/types.js';
@@ -31,9 +32,23 @@ export interface Definitions {
 
 export const REQUIRED_FILES = ['machines.json', 'types.json', 'boards.json', 'accel-compat.json'] as const;
 
+const fastChecks = new WeakMap<z.ZodType, (v: unknown) => boolean>();
+
+/** The compiled JSON Schema check for a zod schema (see fast-validate.ts). */
+function fastCheck(schema: z.ZodType): (v: unknown) => boolean {
+  let check = fastChecks.get(schema);
+  if (!check) {
+    check = compileJsonSchema(toJSONSchema(schema, { io: 'input' }) as Parameters<typeof compileJsonSchema>[0]);
+    fastChecks.set(schema, check);
+  }
+  return check;
+}
+
 /** Parses and validates one file against its schema; errors carry file, line, column and JSON path. */
 export function validateFile<S extends z.ZodType>(schema: S, text: string, file: string): z.infer<S> {
   const data = parseJson(text, file);
+  // Fast path: the data conforms, so zod would return it unchanged (our schemas have no transforms).
+  if (fastCheck(schema)(data)) return data as z.infer<S>;
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

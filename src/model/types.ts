@@ -43,6 +43,7 @@ export class TypeModel {
   private readonly ancestryCache = new Map<string, readonly string[]>();
   private readonly castCache = new Map<string, ReadonlySet<string>>();
   private readonly propertyCache = new Map<string, ReadonlyMap<string, QomProperty>>();
+  private aliasCache: Map<string, string> | undefined;
 
   constructor(defs: readonly TypeDef[]) {
     for (const def of defs) this.types.set(def.name, toQomType(def));
@@ -125,6 +126,16 @@ export class TypeModel {
 
   property(type: string, prop: string): QomProperty | undefined {
     return this.properties(type).get(prop);
+  }
+
+  /** qdev_get_device_class(): a -device driver names a type, or else is a -device alias of one. */
+  deviceType(driver: string): string {
+    if (this.types.has(driver)) return driver;
+    if (!this.aliasCache) {
+      this.aliasCache = new Map();
+      for (const t of this.types.values()) for (const a of t.aliases ?? []) this.aliasCache.set(a, t.name);
+    }
+    return this.aliasCache.get(driver) ?? driver;
   }
 
   /** Concrete types that are, descend from, or implement `driver` (in name order). */

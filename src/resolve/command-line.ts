@@ -5,6 +5,7 @@
  */
 import type { TypeModel } from '../model/types.js';
 import { parseDevices, parseGlobals, parseObjects, QemuOptsState, type DeviceSpec, type GlobalSpec, type ObjectSpec, type OptionResult } from './options.js';
+import { parseObjectValue } from './values.js';
 
 export interface CommandLineOption { kind: 'global' | 'device' | 'object'; arg: string }
 
@@ -37,6 +38,10 @@ export function parseCommandLine(options: readonly CommandLineOption[], accelArg
       return { ok: false, warnings: [...warnings, ...msgs], error };
     }
     warnings.push(...r.warnings.map(stripWarning));
+    if (o.kind === 'object') {
+      const error = objectOptionsError(r.value[0] as ObjectSpec, types);
+      if (error) return { ok: false, warnings, error };
+    }
     if (o.kind === 'global') globals.push(r.value[0] as GlobalSpec);
     else if (o.kind === 'device') devices.push(r.value[0] as DeviceSpec);
     else objects.push(r.value[0] as ObjectSpec);
@@ -44,6 +49,27 @@ export function parseCommandLine(options: readonly CommandLineOption[], accelArg
   const accel = parseAccel(accelArg, types);
   if ('error' in accel) return { ok: false, warnings, error: accel.error };
   return { ok: true, warnings, globals, devices, objects, accel };
+}
+
+/**
+ * object_option_parse() visits the option into the QAPI ObjectOptions union at
+ * once, while the command line is parsed: an unknown key (`Invalid parameter`)
+ * and a value of the wrong QAPI type (`expects a size value`) are fatal then,
+ * before the machine exists and before its deprecation warning. Only the
+ * object's own setter checks (`bare` errors, e.g. size=0) wait until the
+ * object is created.
+ */
+function objectOptionsError(spec: ObjectSpec, types: TypeModel): string | null {
+  if (spec.help) return null;
+  const loc = `-object ${spec.text}: `;
+  for (const [name, text] of spec.props) {
+    if (name === 'id') continue;
+    const prop = types.property(spec.qomType, name);
+    if (!prop) return `${loc}Invalid parameter '${name}'`;
+    const parsed = parseObjectValue(prop, text, spec.qomType);
+    if (!parsed.ok && !parsed.bare) return parsed.abort ? parsed.reason : loc + parsed.reason;
+  }
+  return null;
 }
 
 /** Our messages drop QEMU's `warning: ` word, keeping any location prefix before it. */

@@ -12,6 +12,7 @@ import type { Definitions } from '../load/loader.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
 import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
+import { dynamicCast } from './cast.js';
 import { compatModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
@@ -68,8 +69,9 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
         ctx.create(step);
       }
     }
-    warnings.push(...nicWarnings(model.types, cmdline));
-    warnings.push(...unusedGlobalWarnings(model, ctx.globals, cmdline.devices.map((d) => d.driver)));
+    // net_check_clients() runs only without the default network (-nodefaults here).
+    if (nodefaults) warnings.push(...nicWarnings(model.types, cmdline));
+    warnings.push(...unusedGlobalWarnings(model, ctx.globals, cmdline.devices.map((d) => model.types.deviceType(d.driver))));
     return done(null, 'started');
   } catch (e) {
     if (e instanceof Stop) return done(e.message, e.outcome);
@@ -107,7 +109,7 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
   const keep = (t: string) => model.compatSlots(t, false).length > 0 || model.takesGlobals(t);
   const devices = cmd.devices.flatMap((d, i): PlanStep[] => {
     const path = d.id !== undefined ? `/machine/peripheral/${d.id}` : `/machine/peripheral-anon/device[${cmd.devices.slice(0, i).filter((x) => x.id === undefined).length}]`;
-    return [{ validateDevice: i }, ...withChildren(types, path, d.driver, keep).map((o): PlannedObject => ({
+    return [{ validateDevice: i }, ...withChildren(types, path, types.deviceType(d.driver), keep).map((o): PlannedObject => ({
       ...o, transient: false, origin: 'device', early: false, option: `-device ${d.text}`, ...(o.path === path ? { optionIndex: i } : {}),
     }))];
   });
@@ -145,9 +147,13 @@ class Resolution {
   /** qdev_get_device_class(): the -device driver must name a concrete, user-creatable device type. */
   validateDevice(index: number): void {
     const d = this.cmd.devices[index]!;
-    const t = this.types.get(d.driver);
+    const type = this.types.deviceType(d.driver);
+    const t = this.types.get(type);
     const where = `-device ${d.text}: `;
-    if (!t || !this.types.isA(d.driver, 'device')) throw new Stop(`${where}'${d.driver}' is not a valid device model name`, 'refused');
+    if (!t || !this.types.isA(type, 'device')) {
+      const name = type === d.driver ? `'${d.driver}'` : `'${d.driver}' (alias '${type}')`;
+      throw new Stop(`${where}${name} is not a valid device model name`, 'refused');
+    }
     if (t.abstract) throw new Stop(`${where}Parameter 'driver' expects a non-abstract device type`, 'refused');
     if (t.userCreatable === false) throw new Stop(`${where}Parameter 'driver' expects a pluggable device type`, 'refused');
   }
@@ -185,7 +191,7 @@ class Resolution {
   /** object_apply_global_props(): every matching entry in order; the first failure stops. */
   private applyList(obj: ObjectState, list: readonly ListEntry[], fail: (msg: string) => Stop): void {
     for (const e of list) {
-      if (!this.types.isA(obj.type, e.driver)) continue;
+      if (!dynamicCast(this.types, obj.type, e.driver)) continue;
       const prop = this.types.property(obj.type, e.property);
       if (e.optional && !prop) continue;
       if (e.global) e.global.used = true;
@@ -280,10 +286,11 @@ function nicWarnings(types: TypeModel, cmd: CommandLine): string[] {
   const perModel = new Map<string, number>();
   const out: string[] = [];
   for (const d of cmd.devices) {
-    if (!types.property(d.driver, 'netdev')) continue;
-    const n = perModel.get(d.driver) ?? 0;
-    perModel.set(d.driver, n + 1);
-    out.push(`nic ${d.id ?? `${d.driver}.${n}`} has no peer`);
+    const type = types.deviceType(d.driver);
+    if (!types.property(type, 'netdev')) continue;
+    const n = perModel.get(type) ?? 0;
+    perModel.set(type, n + 1);
+    out.push(`nic ${d.id ?? `${type}.${n}`} has no peer`);
   }
   return out;
 }

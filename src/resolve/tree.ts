@@ -46,17 +46,29 @@ export function disabledDefaults(drivers: Iterable<string>): Set<string> {
 
 /**
  * Board objects for the variant, with the default devices of `off` flags
- * removed (a default device is an object only the defaults layout has, whose
- * type is a default_list driver) along with their children; the
- * /machine/unattached/device[N] numbering closes up behind them, as QEMU
- * hands N out at realize time from one counter.
+ * removed along with their children; the /machine/unattached/device[N]
+ * numbering closes up behind them, as QEMU hands N out at realize time from
+ * one counter.
+ *
+ * A default device is an instance of a default_list driver that the defaults
+ * layout has beyond those the -nodefaults layout has. Instances are matched by
+ * type and count, not by path: paths differ between the two layouts because
+ * the numbering shifts (pc keeps its isa-fdc under -nodefaults at another
+ * device[N]; only the floppy drive is a default device).
  */
 export function boardObjects(defaults: BoardLayoutDef, nodefaults: BoardLayoutDef | undefined, off: ReadonlySet<string>): PlannedObject[] {
   const objects = defaults.objects;
   let kept = objects;
   if (off.size > 0 && nodefaults) {
-    const base = new Set(nodefaults.objects.map((o) => `${o.path}\u0000${o.type}`));
-    const removed = objects.filter((o) => o.path && !base.has(`${o.path}\u0000${o.type}`) && off.has(FLAG_OF_DRIVER.get(o.type) ?? ''));
+    const baseCount = new Map<string, number>();
+    for (const o of nodefaults.objects) if (o.path && !o.transient) baseCount.set(o.type, (baseCount.get(o.type) ?? 0) + 1);
+    const seen = new Map<string, number>();
+    const removed = objects.filter((o) => {
+      if (!o.path || o.transient || !off.has(FLAG_OF_DRIVER.get(o.type) ?? '')) return false;
+      const n = (seen.get(o.type) ?? 0) + 1;
+      seen.set(o.type, n);
+      return n > (baseCount.get(o.type) ?? 0);
+    });
     const prefixes = removed.map((o) => o.path!);
     kept = objects.filter((o) => !o.path || !prefixes.some((p) => o.path === p || o.path!.startsWith(p + '/')));
     kept = renumberUnattached(kept, objects);

@@ -7,6 +7,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EMBEDDED_SCHEMA_DIR } from '../../src/check/embedded.js';
+import { loadJsonSchemas } from '../../src/check/fast-schema.js';
 import { RULES } from '../../src/check/rules.js';
 import { CASES_DIR, checkWithBase, textAt } from './support.js';
 
@@ -19,6 +21,8 @@ function loadCase(dir: string): { files: Record<string, string>; expected: Expec
   return { files, expected };
 }
 
+const jsonSchemas = loadJsonSchemas(EMBEDDED_SCHEMA_DIR)!;
+
 const caseDirs = readdirSync(CASES_DIR).flatMap((rule) =>
   readdirSync(join(CASES_DIR, rule)).map((variant) => ({ rule, variant, dir: join(CASES_DIR, rule, variant) })));
 
@@ -30,9 +34,9 @@ describe('fixture corpus', () => {
     }
   });
 
-  it.each(caseDirs)('$rule/$variant', ({ rule, variant, dir }) => {
+  it.each(caseDirs)('$rule/$variant', async ({ rule, variant, dir }) => {
     const { files, expected } = loadCase(dir);
-    const actual = checkWithBase(files).findings;
+    const actual = (await checkWithBase(files, { jsonSchemas })).findings;
     const key = (f: { rule: string; file: string; line: number; column: number }) => `${f.file}:${f.line}:${f.column} ${f.rule}`;
     expect(actual.map(key).sort()).toEqual(expected.map(key).sort());
     for (const e of expected) expect(textAt(files[e.file]!, e.line, e.column).startsWith(e.at)).toBe(true);

@@ -6,11 +6,17 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DEFINITION_FILES, type DefinitionFileName } from '../../src/load/schema.js';
+import { PositionedJson } from '../../src/load/json.js';
+import { EMBEDDED_SCHEMA_DIR } from '../../src/check/embedded.js';
+import { loadJsonSchemas } from '../../src/check/fast-schema.js';
 import { RULES } from '../../src/check/rules.js';
+import { hasDuplicateKeys } from '../../src/check/source.js';
+import { locate } from '../../src/check/locate.js';
 import type { CheckResult } from '../../src/check/runner.js';
 import { checkWithBase, readBase } from './support.js';
 
 const FILES: DefinitionFileName[] = ['machines.json', 'types.json', 'boards.json', 'accel-compat.json'];
+const jsonSchemas = loadJsonSchemas(EMBEDDED_SCHEMA_DIR)!;
 
 function wellFormed(result: CheckResult, texts: Record<string, string>): void {
   for (const f of result.findings) {
@@ -66,23 +72,27 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 describe('check never crashes on mutated definitions', () => {
-  it.each(FILES)('structural mutations of %s', (name) => {
+  it.each(FILES)('structural mutations of %s', async (name) => {
     const doc = JSON.parse(readBase(name)) as unknown;
     const all = paths(doc);
-    fc.assert(fc.property(fc.nat(all.length - 1), mutation, fc.boolean(), (i, m, pretty) => {
-      const text = JSON.stringify(mutate(doc, all[i]!, m), null, pretty ? 2 : 0);
-      const result = checkWithBase({ [name]: text });
-      wellFormed(result, { [name]: text });
-      const schemaOk = DEFINITION_FILES[name].safeParse(JSON.parse(text)).success;
-      if (!schemaOk) expect(result.findings.some((f) => f.rule === 'schema' && f.severity === 'error')).toBe(true);
+    await fc.assert(fc.asyncProperty(fc.nat(all.length - 1), mutation, fc.boolean(), async (i, m, pretty) => {
+      const mutated = mutate(doc, all[i]!, m);
+      const text = JSON.stringify(mutated, null, pretty ? 2 : 0);
+      const viaZod = await checkWithBase({ [name]: text });
+      wellFormed(viaZod, { [name]: text });
+      const schemaOk = DEFINITION_FILES[name].safeParse(mutated).success;
+      if (!schemaOk) expect(viaZod.findings.some((f) => f.rule === 'schema' && f.severity === 'error')).toBe(true);
+      // The fast JSON Schema check agrees with zod, and the fast path changes no finding.
+      expect(jsonSchemas.get(name)!(mutated)).toBe(schemaOk);
+      expect((await checkWithBase({ [name]: text }, { jsonSchemas })).findings).toEqual(viaZod.findings);
     }), { numRuns: 150 });
   });
 
-  it.each(FILES)('text mutations of %s', (name) => {
+  it.each(FILES)('text mutations of %s', async (name) => {
     const original = readBase(name);
-    fc.assert(fc.property(fc.nat(original.length), fc.nat(8), fc.string({ maxLength: 4 }), (at, cut, insert) => {
+    await fc.assert(fc.asyncProperty(fc.nat(original.length), fc.nat(8), fc.string({ maxLength: 4 }), async (at, cut, insert) => {
       const text = original.slice(0, at) + insert + original.slice(at + cut);
-      const result = checkWithBase({ [name]: text });
+      const result = await checkWithBase({ [name]: text }, { jsonSchemas });
       wellFormed(result, { [name]: text });
       let parses = true;
       try { JSON.parse(text); } catch { parses = false; }
@@ -90,7 +100,7 @@ describe('check never crashes on mutated definitions', () => {
     }), { numRuns: 150 });
   });
 
-  it('untrusted names never reach prototypes', () => {
+  it('untrusted names never reach prototypes', async () => {
     const text = JSON.stringify({
       arch: 'x86_64',
       groups: [{ name: '__proto__', entries: [{ driver: 'constructor', property: '__proto__', value: 'x' }] }],
@@ -99,10 +109,41 @@ describe('check never crashes on mutated definitions', () => {
         { name: 'toString', type: 'toString-machine', alias: 'hasOwnProperty', inherits: null, compat: [{ group: 'valueOf' }] },
       ],
     });
-    const result = checkWithBase({ 'machines.json': text });
+    const result = await checkWithBase({ 'machines.json': text }, { jsonSchemas });
     wellFormed(result, { 'machines.json': text });
     expect(result.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['machine-inherits-unknown', 'compat-group-unknown', 'compat-driver-unknown']));
     expect(({} as Record<string, unknown>).x).toBeUndefined();
     expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+});
+
+describe('hasDuplicateKeys agrees with momoa', () => {
+  it('on random JSON with repeated keys spliced in', () => {
+    const object = fc.dictionary(fc.constantFrom('a', 'b', 'é', '\\u0061', 'a\\"b', '\\\\', 'x\\":'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    fc.assert(fc.property(fc.array(object, { maxLength: 3 }), fc.boolean(), fc.constantFrom(': ', ' : ', ':\n'), (objects, nested, colon) => {
+      // Raw member lists keep repeats that JSON.stringify would merge.
+      const members = objects.flatMap((o) => Object.entries(o)).map(([k, v]) => `"${k}"${colon}${JSON.stringify(v)}`);
+      const text = nested ? `[{${members.join(', ')}}, {"x": [{${members.slice(1).join(',')}}]}]` : `{${members.join(',\n')}}`;
+      let parsed: unknown;
+      try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+      fc.pre(parsed !== undefined);
+      const momoa = [...PositionedJson.parse(text)!.members()].some((m) => m.duplicate);
+      expect(hasDuplicateKeys(text)).toBe(momoa);
+    }), { numRuns: 400 });
+  });
+});
+
+describe('locate agrees with momoa', () => {
+  it('for every path of random documents, pretty or compact', () => {
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 3 }), fc.boolean(), fc.nat(), (value, pretty, pick) => {
+      const text = JSON.stringify(value, null, pretty ? 2 : 0);
+      const all = paths(value);
+      const path = all[pick % all.length]!;
+      const positioned = PositionedJson.parse(text)!;
+      expect(locate(text, path)).toEqual(positioned.positionOf(path));
+      expect(locate(text, path, true)).toEqual(positioned.positionOf(path, { key: true }));
+      // A path that leaves the document ends at the nearest existing value.
+      expect(locate(text, [...path, 'no such key'])).toEqual(positioned.positionOf([...path, 'no such key']));
+    }), { numRuns: 300 });
   });
 });

@@ -1,7 +1,7 @@
 /** Shared helpers for the check tests: fixture sets in memory, on top of the base definitions. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCheck, type CheckResult, type SourceInput } from '../../src/check/runner.js';
+import { runCheck, type CheckResult, type RunOptions, type SourceInput } from '../../src/check/runner.js';
 import { isDefinitionFileName } from '../../src/check/source.js';
 
 export const FIXTURES = resolve('test/fixtures/check');
@@ -14,7 +14,7 @@ export const readBase = (name: string): string => readFileSync(join(BASE_DIR, na
  * Checks the given files (reported) with the base definitions filling in
  * every kind of file the case does not bring (context only).
  */
-export function checkWithBase(files: Record<string, string>, dir = '/fixture/x86_64'): CheckResult {
+export function checkWithBase(files: Record<string, string>, opts: RunOptions = {}, dir = '/fixture/x86_64'): Promise<CheckResult> {
   const inputs: SourceInput[] = Object.entries(files).map(([name, text]) => ({
     path: join(dir, name), display: name, text, kind: isDefinitionFileName(name) ? name : undefined, reported: true,
   }));
@@ -22,7 +22,7 @@ export function checkWithBase(files: Record<string, string>, dir = '/fixture/x86
     if (name in files) continue;
     inputs.push({ path: join(dir, name), display: name, text: readBase(name), kind: name, reported: false });
   }
-  return runCheck([{ dir, files: inputs }]);
+  return runCheck([{ dir, files: inputs }], opts);
 }
 
 /** The text at a 1-based line and column. */

@@ -58,6 +58,44 @@ export const REALIZE_TIME_CHANGES: readonly RealizeChange[] = [
   { type: 'virtio-pci', property: 'disable-legacy', resolved: ['auto'], reason: 'virtio_pci_realize resolves disable-legacy=auto to on/off' },
   // target/i386/cpu.c x86_cpu_realizefn: ucode-rev 0 is replaced by the default microcode revision.
   { type: 'x86_64-cpu', property: 'ucode-rev', resolved: ['0'], reason: 'x86_cpu_realizefn puts the default microcode revision in place of 0' },
+  // hw/virtio/virtio-pci.c virtio_pci_force_virtio_1(), called from the realize of modern-only
+  // devices (virtio-input, virtio-gpu/vga, virtio-iommu, virtio-mem/pmem, virtio-crypto,
+  // vhost-user-vsock, virtio-sound): disable-legacy=on and disable-modern=off, whatever
+  // hw_compat_2_6's optional entries set.
+  ...['virtio-input-pci', 'virtio-gpu-pci-base', 'virtio-vga-base', 'virtio-iommu-pci', 'virtio-md-pci', 'virtio-crypto-pci',
+    'vhost-user-vsock-pci', 'virtio-sound-pci'].flatMap((type): RealizeChange[] => [
+    { type, property: 'disable-legacy', reason: 'virtio_pci_force_virtio_1 at realize sets disable-legacy=on' },
+    { type, property: 'disable-modern', reason: 'virtio_pci_force_virtio_1 at realize sets disable-modern=off' },
+  ]),
+  // --- Board code: per-instance properties set by pc/q35 init after -global (reference §2 step 6).
+  // resolve does not model board-code property sets; the value read back is the board's.
+  { type: 'smbus-eeprom', property: 'address', reason: 'smbus_eeprom_init_one sets address 0x50+i per instance' },
+  { type: 'isa-pit', property: 'iobase', reason: 'i8254_pit_init sets iobase 0x40' },
+  ...['iobase', 'elcr_addr', 'elcr_mask', 'master'].map((property): RealizeChange =>
+    ({ type: 'isa-i8259', property, reason: 'i8259_init_chip sets iobase/elcr_addr/elcr_mask/master per chip' })),
+  ...['base', 'dshift', 'page-base', 'pageh-base'].map((property): RealizeChange =>
+    ({ type: 'i8257', property, reason: 'i8257_dma_init sets base/dshift/page-base/pageh-base per controller' })),
+  { type: 'hpet', property: 'hpet-intcap', reason: 'pc_basic_device_init sets hpet-intcap from the board\'s IRQ routing' },
+  ...['index', 'iobase', 'irq'].map((property): RealizeChange =>
+    ({ type: 'isa-serial', property, reason: 'serial_hds_isa_init / isa_new sets index, and realize derives iobase/irq from it' })),
+  ...['index', 'iobase'].map((property): RealizeChange =>
+    ({ type: 'isa-parallel', property, reason: 'parallel_hds_isa_init sets index, realize derives iobase' })),
+  { type: 'pci-device', property: 'addr', reason: 'board code and PCI bus assignment set addr (and -global addr aborts QEMU)' },
+  { type: 'pci-device', property: 'multifunction', reason: 'pci_create_simple_multifunction sets multifunction on board functions' },
+  { type: 'pci-device', property: 'romsize', reason: 'pci_add_option_rom sets romsize from the ROM file at realize' },
+  ...['smm-enabled', 'smb_io_base', 'has-pic', 'has-pit', 'has-usb'].map((property): RealizeChange =>
+    ({ type: 'pci-device', property, reason: 'pc_piix/pc_q35 init sets the southbridge and PM options' })),
+  { type: 'pci-host-bridge', property: 'below-4g-mem-size', reason: 'pc init sets below-4g-mem-size from the RAM size' },
+  { type: 'q35-pcihost', property: 'MCFG', reason: 'q35 init/realize sets the MCFG base' },
+  ...['xres', 'yres'].map((property): RealizeChange => ({ type: 'VGA', property, reason: 'pc_vga_init / vga realize sets the EDID resolution' })),
+  ...['ide-device', 'floppy'].flatMap((type) => ['unit', 'logical_block_size', 'physical_block_size', 'discard_granularity', 'drive-type'].map((property): RealizeChange =>
+    ({ type, property, reason: 'ide/floppy drives: board code sets unit, realize fills in block sizes and drive type' }))),
+  // target/i386/cpu.c and hw/i386/x86-common.c: CPU topology ids and CPUID levels are decided by board code and realize.
+  ...['apic-id', 'socket-id', 'die-id', 'module-id', 'core-id', 'thread-id', 'level', 'xlevel', 'xlevel2', 'min-level', 'min-xlevel',
+    'level-func7', 'phys-bits', 'guest-phys-bits'].map((property): RealizeChange =>
+    ({ type: 'x86_64-cpu', property, reason: 'x86_cpu_new / x86_cpu_realizefn set topology ids and CPUID levels' })),
+  // hw/scsi/megasas.c megasas_scsi_realize: a zero sas_address is replaced by a generated one.
+  { type: 'megasas-base', property: 'sas_address', resolved: ['0'], reason: 'megasas_scsi_realize generates an address in place of 0' },
 ];
 
 // ---------------------------------------------------------------------------------------------

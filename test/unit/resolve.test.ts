@@ -13,6 +13,7 @@ const types = [
   { name: 'interface', parent: null, abstract: true },
   { name: 'hotplug-handler', parent: 'interface', abstract: true },
   { name: 'user-creatable', parent: 'interface', abstract: true },
+  { name: 'nmi', parent: 'interface', abstract: true },
   { name: 'device', parent: 'object', abstract: true, hotpluggable: true, properties: [prop('realized', 'bool')] },
   { name: 'pci-device', parent: 'device', abstract: true, hotpluggable: true, properties: [prop('rombar', 'int32', '-1')] },
   { name: 'virtio-pci', parent: 'pci-device', abstract: true, hotpluggable: true, properties: [prop('vectors', 'uint32', '4294967295'), prop('disable-legacy', 'OnOffAuto', 'auto')] },
@@ -20,15 +21,19 @@ const types = [
   { name: 'virtio-device', parent: 'device', abstract: true, hotpluggable: true, properties: [prop('iommu_platform', 'bool', 'false')] },
   { name: 'virtio-balloon-device', parent: 'virtio-device', hotpluggable: true, userCreatable: false, properties: [prop('free-page-hint', 'bool', 'false')] },
   { name: 'virtio-rng-pci-nt', parent: 'pci-device', hotpluggable: true, userCreatable: true },
-  { name: 'lpc', parent: 'pci-device', interfaces: ['hotplug-handler'], hotpluggable: true, userCreatable: false, properties: [prop('noreboot', 'bool', 'false')] },
+  { name: 'lpc', parent: 'pci-device', interfaces: ['hotplug-handler', 'nmi'], hotpluggable: true, userCreatable: false, properties: [prop('noreboot', 'bool', 'false')] },
   { name: 'VGA', parent: 'pci-device', hotpluggable: false, userCreatable: true, properties: [prop('vgamem_mb', 'uint32', '16')] },
-  { name: 'pmdev', parent: 'device', hotpluggable: false, userCreatable: false, properties: [prop('x', 'uint8', '0')] },
+  { name: 'pmdev', parent: 'device', interfaces: ['nmi'], hotpluggable: false, userCreatable: false, properties: [prop('x', 'uint8', '0')] },
   { name: 'migration', parent: 'device', hotpluggable: true, userCreatable: false, properties: [prop('zero-page-detection', 'ZeroPageDetection', 'multifd'), prop('legacy-x', 'str')] },
   { name: 'accel', parent: 'object', abstract: true },
   { name: 'tcg-accel', parent: 'accel', properties: [prop('tb-size', 'uint64', '0')] },
   { name: 'memory-backend', parent: 'object', abstract: true, interfaces: ['user-creatable'], properties: [prop('prealloc', 'bool', 'false'), prop('size', 'size')] },
   { name: 'memory-backend-ram', parent: 'memory-backend' },
   { name: 'gpu-mod', parent: 'pci-device', module: true, hotpluggable: true, userCreatable: true },
+  { name: 'isa-fdc', parent: 'device', hotpluggable: true, properties: [prop('dma', 'uint32', '2')] },
+  { name: 'floppy', parent: 'device', hotpluggable: true, properties: [prop('unit', 'uint32', '0')] },
+  { name: 'nic-x', parent: 'pci-device', hotpluggable: true, userCreatable: true,
+    properties: [{ name: 'netdev', type: 'str', description: 'ID of a netdev to use as a backend' }] },
 ];
 const layout = (id: string, objects: Array<[string | null, string, boolean?]>) =>
   ({ id, objects: objects.map(([path, type, transient]) => ({ path, type, ...(transient ? { transient: true } : {}) })) });
@@ -38,6 +43,7 @@ const nd: Array<[string | null, string, boolean?]> = [
   ['/objects/pc.ram', 'memory-backend-ram'],
   ['/machine/unattached/device[0]', 'lpc'],
   ['/machine/unattached/device[1]', 'pmdev'],
+  ['/machine/unattached/device[2]', 'isa-fdc'],
 ];
 const df: Array<[string | null, string, boolean?]> = [
   [null, 'virtio-balloon-pci', true],
@@ -46,6 +52,8 @@ const df: Array<[string | null, string, boolean?]> = [
   ['/machine/unattached/device[0]', 'lpc'],
   ['/machine/unattached/device[1]', 'VGA'],
   ['/machine/unattached/device[2]', 'pmdev'],
+  ['/machine/unattached/device[3]', 'isa-fdc'],
+  ['/machine/unattached/device[4]', 'floppy'],
 ];
 const machines = {
   arch: 'x86_64',
@@ -105,6 +113,15 @@ describe('resolve: compat slots and globals', () => {
     expect(value(r, 'lpc', 'noreboot')?.value).toBe(true);
   });
 
+  it('refuses an ambiguous interface cast: `interface` reaches only classes with exactly one interface', () => {
+    // qom/object.c object_class_dynamic_cast: found > 1 → NULL. Verified: -global interface.q=1 on pc is unused.
+    const r = run('t', { options: g('interface.x=7') });
+    expect(r.outcome).toBe('started');
+    expect(value(r, 'pmdev', 'x')?.value).toBe(7n);
+    expect(value(r, 'lpc', 'noreboot')?.source.kind).toBe('default');
+    expect(run('t', { options: g('nmi.x=7') }).error).toBe("can't apply global nmi.x=7: Property 'lpc.x' not found");
+  });
+
   it('gives memory backends compat but not -global (qdev)', () => {
     const r = run('pc-t-1.0', { options: g('memory-backend-ram.prealloc=off') });
     expect(value(r, 'memory-backend-ram', 'prealloc')).toMatchObject({ value: true, source: { kind: 'machine-compat' } });
@@ -161,6 +178,15 @@ describe('resolve: default devices', () => {
     expect(r.warnings).toEqual(['global VGA.vgamem_mb=32 not used']);
   });
 
+  it('removes only the instances the -nodefaults layout lacks, matching by type and count, not path', () => {
+    // pc: isa-fdc is on the board with -nodefaults too (at another device[N]); -global isa-fdc.* removes only the floppy drive.
+    const r = run('t', { nodefaults: false, options: g('isa-fdc.dma=3') });
+    expect(r.objects.filter((o) => o.origin === 'board' && o.path?.startsWith('/machine/unattached')).map((o) => `${o.path} ${o.type}`)).toEqual([
+      '/machine/unattached/device[0] lpc', '/machine/unattached/device[1] VGA', '/machine/unattached/device[2] pmdev', '/machine/unattached/device[3] isa-fdc',
+    ]);
+    expect(value(r, 'isa-fdc', 'dma', '/machine/unattached/device[3]')?.value).toBe(3n);
+  });
+
   it('keeps it otherwise', () => {
     const r = run('t', { nodefaults: false, options: g('pci-device.rombar=0') });
     expect(value(r, 'VGA', 'rombar', '/machine/unattached/device[1]')?.value).toBe(0n);
@@ -173,6 +199,13 @@ describe('resolve: -device', () => {
     expect(run('t', { options: [{ kind: 'device', arg: 'virtio-pci' }] }).error).toBe("-device virtio-pci: Parameter 'driver' expects a non-abstract device type");
     expect(run('t', { options: [{ kind: 'device', arg: 'migration' }] }).error).toBe("-device migration: Parameter 'driver' expects a pluggable device type");
     expect(run('t', { options: [{ kind: 'device', arg: 'virtio-balloon-pci,zzz=1' }] }).error).toBe("-device virtio-balloon-pci,zzz=1: Property 'virtio-balloon-pci.zzz' not found");
+  });
+
+  it('warns "nic … has no peer" only without the default network (-nodefaults)', () => {
+    // net_check_clients() runs only when default_net is off (system/vl.c).
+    const opts = [{ kind: 'device' as const, arg: 'nic-x' }, { kind: 'device' as const, arg: 'nic-x,id=n1' }];
+    expect(run('t', { nodefaults: true, options: opts }).warnings).toEqual(['nic nic-x.0 has no peer', 'nic n1 has no peer']);
+    expect(run('t', { nodefaults: false, options: opts }).warnings).toEqual([]);
   });
 
   it('creates the proxy\'s children, which take globals too', () => {
@@ -207,5 +240,22 @@ describe('resolve: names', () => {
   it('accepts aliases and names without pc-, and suggests close matches', () => {
     expect(run('t-1.0').machine).toBe('pc-t-1.0');
     expect(() => run('pc-t-1.1')).toThrow(/unknown machine 'pc-t-1.1'; did you mean 'pc-t-1.0'/);
+  });
+});
+
+describe('resolve: -object', () => {
+  const o = (arg: string) => ({ kind: 'object' as const, arg });
+
+  it('refuses unknown keys and QAPI type errors while parsing, before the deprecation warning', () => {
+    // object_option_parse() visits ObjectOptions at once (verified: QEMU prints no deprecation warning first).
+    expect(run('pc-t-1.0', { options: [o('memory-backend-ram,id=m0,size=1M,zzz=1')] }))
+      .toMatchObject({ outcome: 'refused', warnings: [], error: "-object memory-backend-ram,id=m0,size=1M,zzz=1: Invalid parameter 'zzz'" });
+    expect(run('pc-t-1.0', { options: [o('memory-backend-ram,id=m0,prealloc=maybe')] }))
+      .toMatchObject({ outcome: 'refused', warnings: [], error: "-object memory-backend-ram,id=m0,prealloc=maybe: Parameter 'prealloc' expects 'on' or 'off'" });
+  });
+
+  it('a parse-time -object error comes before a later option\'s errors', () => {
+    const r = run('t', { options: [o('memory-backend-ram,id=m0,zzz=1'), ...g('lpc=true')] });
+    expect(r.error).toBe("-object memory-backend-ram,id=m0,zzz=1: Invalid parameter 'zzz'");
   });
 });
