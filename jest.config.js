@@ -8,4 +8,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   testTimeout: 120000,
+  // Live tests mostly wait on QEMU processes: use both cores even on a 2-core machine.
+  maxWorkers: 2,
 };

@@ -78,11 +78,13 @@ const BY_TYPE_ALONE = new Set(['bool', 'uint8', 'uint16', 'uint32', 'uint64', 'i
 function defaults(t: TypeView, model: TypeModel, report: Report): void {
   const ownerKind = /-(x86_64|i386)-cpu$/.test(t.def.name) ? 'cpu' : t.def.name.startsWith('memory-backend') ? 'hostmem' : '';
   for (const [name, path] of t.propertyPaths) {
-    const prop = model.get(t.def.name)?.ownProperties.get(name);
-    if (!prop || prop.default === null) continue;
-    // Integers and booleans parse by type alone (outside CPUs and backends);
-    // strings, sizes and enums may depend on the name, description or choices.
-    const key = ownerKind === '' && BY_TYPE_ALONE.has(prop.type) ? `${prop.type}\u0000${prop.default}`
+    // The merged declaration: a default-only redeclaration ("defaults") takes its type from the parent's.
+    const prop = model.property(t.def.name, name);
+    if (!prop || prop.default === null || prop.declaredBy !== t.def.name) continue;
+    // Booleans parse by type alone; integers too outside CPUs and backends (whose
+    // setters check ranges of their own); strings, sizes and enums may depend on
+    // the name, description or choices.
+    const key = (ownerKind === '' || prop.type === 'bool') && BY_TYPE_ALONE.has(prop.type) ? `${prop.type}\u0000${prop.default}`
       : [ownerKind, prop.name, prop.type, prop.default, prop.description ?? '', (prop.choices ?? []).join('/')].join('\u0000');
     if (acceptedDefaults.has(key)) continue;
     const parsed = parseGlobalValue(prop, prop.default, t.def.name, {

@@ -148,6 +148,7 @@ export function readTypes(data: unknown, malformed: ReadonlySet<number>): TypesV
     const def = t as TypeDef;
     const propertyPaths = new Map<string, JsonPath>();
     (def.properties ?? []).forEach((p: PropertyDef, j: number) => propertyPaths.set(p.name, [...path, 'properties', j]));
+    for (const name of Object.keys(def.defaults ?? {})) if (!propertyPaths.has(name)) propertyPaths.set(name, [...path, 'defaults', name]);
     types.push({ path, def, propertyPaths, partial: false });
   });
   return { arch: nonEmpty(field(data, 'arch')), types };

@@ -2,7 +2,7 @@
 import type { CliIo } from '../cli/io.js';
 import { EXIT } from '../errors.js';
 import { discoverSets } from '../check/discover.js';
-import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../check/embedded.js';
+import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../load/paths.js';
 import { loadJsonSchemas } from '../check/fast-schema.js';
 import { formatGithub } from '../check/report-github.js';
 import { formatJson } from '../check/report-json.js';

@@ -71,7 +71,9 @@ export function deriveTypes(arch: string, facts: TypeFacts): TypesFile {
       if (help?.bus) def.bus = help.bus;
       if (help?.aliases.length) def.aliases = [...help.aliases];
     }
-    if (own.length) def.properties = own;
+    const { properties, defaults, from } = splitDefaultOnly(own);
+    if (properties.length) def.properties = properties;
+    if (defaults) { def.defaults = defaults; def.defaultsFrom = from!; }
     return def;
   });
   return { arch, types };
@@ -92,6 +94,19 @@ function propertyDefs(type: string, facts: TypeFacts): PropertyDef[] {
     if (choices) def.choices = choices;
     return def;
   });
+}
+
+/**
+ * Default-only redeclarations all learned the same way go into one
+ * `defaults` object (an x86 CPU model changes ~280 feature defaults).
+ */
+function splitDefaultOnly(own: PropertyDef[]): { properties: PropertyDef[]; defaults?: Record<string, string>; from?: NonNullable<PropertyDef['defaultFrom']> } {
+  const defaultOnly = own.filter((p) => p.type === undefined && typeof p.default === 'string' && p.defaultFrom !== undefined);
+  const from = defaultOnly[0]?.defaultFrom;
+  if (!from || defaultOnly.some((p) => p.defaultFrom !== from)) return { properties: own };
+  const defaults: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const p of defaultOnly) defaults[p.name] = p.default!;
+  return { properties: own.filter((p) => !defaultOnly.includes(p)), defaults, from };
 }
 
 /** A redeclaration that differs only in its default stores just the default (CPU models: ~150 features each). */

@@ -6,8 +6,8 @@
  * says no (test/unit/fast-validate.test.ts keeps both in agreement).
  *
  * Supports the subset z.toJSONSchema emits for our schemas: type (single or
- * list), properties, required, additionalProperties: false, items, minLength,
- * enum, anyOf.
+ * list), properties, required, additionalProperties (false or a schema),
+ * propertyNames, items, minLength, enum, anyOf.
  */
 type Check = (v: unknown) => boolean;
 
@@ -15,14 +15,15 @@ interface JsonSchema {
   type?: string | string[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  additionalProperties?: boolean;
+  additionalProperties?: boolean | JsonSchema;
+  propertyNames?: JsonSchema;
   items?: JsonSchema;
   minLength?: number;
   enum?: unknown[];
   anyOf?: JsonSchema[];
 }
 
-const SUPPORTED = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'minLength', 'enum', 'anyOf',
+const SUPPORTED = new Set(['type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'minLength', 'enum', 'anyOf',
   '$schema', '$id', 'title', 'description', 'default']);
 
 export function compileJsonSchema(schema: JsonSchema): Check {
@@ -47,7 +48,7 @@ export function compileJsonSchema(schema: JsonSchema): Check {
     const item = compileJsonSchema(schema.items);
     checks.push((v) => !Array.isArray(v) || v.every(item));
   }
-  if (schema.properties || schema.required || schema.additionalProperties === false) checks.push(objectCheck(schema));
+  if (schema.properties || schema.required || schema.additionalProperties !== undefined || schema.propertyNames) checks.push(objectCheck(schema));
   return (v) => checks.every((c) => c(v));
 }
 
@@ -70,13 +71,17 @@ function typeCheck(types: string[]): Check {
 function objectCheck(schema: JsonSchema): Check {
   const props = new Map(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, compileJsonSchema(s)]));
   const required = schema.required ?? [];
-  const closed = schema.additionalProperties === false;
+  const extra = schema.additionalProperties;
+  const closed = extra === false;
+  const extraCheck = typeof extra === 'object' ? compileJsonSchema(extra) : undefined;
+  const nameCheck = schema.propertyNames ? compileJsonSchema(schema.propertyNames) : undefined;
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return true;
     const obj = v as Record<string, unknown>;
     for (const r of required) if (!Object.hasOwn(obj, r) || obj[r] === undefined) return false;
     for (const k of Object.keys(obj)) {
-      const check = props.get(k);
+      if (nameCheck && !nameCheck(k)) return false;
+      const check = props.get(k) ?? extraCheck;
       if (!check) { if (closed) return false; continue; }
       if (!check(obj[k])) return false;
     }

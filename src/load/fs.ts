@@ -1,13 +1,11 @@
 /** Reading definition directories from disk (the loader itself is pure). */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DefinitionError } from '../errors.js';
+import { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR } from './paths.js';
 import { loadDefinitions, REQUIRED_FILES, type Definitions, type DefinitionSources } from './loader.js';
 
-/** machines/ shipped with the package (next to dist/ or src/). */
-export const EMBEDDED_MACHINES_DIR = resolvePath(dirname(fileURLToPath(import.meta.url)), '../../machines');
-export const DEFAULT_ARCH = 'x86_64';
+export { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR };
 
 export function readDefinitionSources(dir: string): DefinitionSources {
   const files = new Map<string, string>();

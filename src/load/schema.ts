@@ -75,6 +75,9 @@ export const TypeSchema = z.strictObject({
   bus: z.string().optional().describe('Bus a -device of this type plugs into, as -device help names it'),
   aliases: z.array(name).optional().describe('-device aliases, e.g. virtio-net for virtio-net-pci'),
   properties: z.array(PropertySchema).optional(),
+  defaults: z.record(z.string().min(1), z.string()).optional().describe(
+    'New defaults of inherited properties, by name (e.g. each x86 CPU model\'s feature defaults); one object, not ~300 redeclarations'),
+  defaultsFrom: z.enum(['qmp', 'instance', 'cpu-model']).optional().describe('How the "defaults" were learned'),
 });
 
 export const TypesFileSchema = z.strictObject({

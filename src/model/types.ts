@@ -39,14 +39,20 @@ export interface QomType {
 }
 
 export class TypeModel {
+  /** Definitions not yet converted: most of the ~850 types (CPU models) are never looked at by one resolve. */
+  private readonly raw = new Map<string, TypeDef>();
   private readonly types = new Map<string, QomType>();
+  private readonly typeNames = new Set<string>();
   private readonly ancestryCache = new Map<string, readonly string[]>();
   private readonly castCache = new Map<string, ReadonlySet<string>>();
   private readonly propertyCache = new Map<string, ReadonlyMap<string, QomProperty>>();
   private aliasCache: Map<string, string> | undefined;
 
   constructor(defs: readonly TypeDef[]) {
-    for (const def of defs) this.types.set(def.name, toQomType(def));
+    for (const def of defs) {
+      this.raw.set(def.name, def);
+      this.typeNames.add(def.name);
+    }
   }
 
   /**
@@ -56,21 +62,39 @@ export class TypeModel {
    */
   derive(changes: { add?: readonly QomType[]; reparent?: ReadonlyMap<string, string>; strip?: (type: string, prop: string) => boolean }): TypeModel {
     const next = new TypeModel([]);
-    for (const t of this.types.values()) {
-      const parent = changes.reparent?.get(t.name);
-      if (parent === undefined) { next.types.set(t.name, t); continue; }
+    for (const name of this.typeNames) {
+      next.typeNames.add(name);
+      const parent = changes.reparent?.get(name);
+      if (parent === undefined) {
+        const def = this.raw.get(name);
+        if (def) next.raw.set(name, def); else next.types.set(name, this.types.get(name)!);
+        continue;
+      }
+      const t = this.get(name)!;
       const own = new Map([...t.ownProperties].filter(([n]) => !changes.strip?.(t.name, n)));
-      next.types.set(t.name, { ...t, parent, ownProperties: own });
+      next.types.set(name, { ...t, parent, ownProperties: own });
     }
-    for (const t of changes.add ?? []) next.types.set(t.name, t);
+    for (const t of changes.add ?? []) {
+      next.types.set(t.name, t);
+      next.typeNames.add(t.name);
+    }
     return next;
   }
 
-  get size(): number { return this.types.size; }
-  names(): IterableIterator<string> { return this.types.keys(); }
-  all(): IterableIterator<QomType> { return this.types.values(); }
-  has(name: string): boolean { return this.types.has(name); }
-  get(name: string): QomType | undefined { return this.types.get(name); }
+  get size(): number { return this.typeNames.size; }
+  names(): IterableIterator<string> { return this.typeNames.values(); }
+  *all(): IterableIterator<QomType> { for (const n of this.typeNames) yield this.get(n)!; }
+  has(name: string): boolean { return this.typeNames.has(name); }
+  get(name: string): QomType | undefined {
+    const t = this.types.get(name);
+    if (t) return t;
+    const def = this.raw.get(name);
+    if (!def) return undefined;
+    const converted = toQomType(def);
+    this.types.set(name, converted);
+    this.raw.delete(name);
+    return converted;
+  }
 
   /** The type and its parents, nearest first, ending at the root. Stops at a cycle or a missing parent. */
   ancestry(name: string): readonly string[] {
@@ -78,7 +102,7 @@ export class TypeModel {
     if (cached) return cached;
     const chain: string[] = [];
     const seen = new Set<string>();
-    for (let t = this.types.get(name); t && !seen.has(t.name); t = t.parent ? this.types.get(t.parent) : undefined) {
+    for (let t = this.get(name); t && !seen.has(t.name); t = t.parent ? this.get(t.parent) : undefined) {
       seen.add(t.name);
       chain.push(t.name);
     }
@@ -93,7 +117,7 @@ export class TypeModel {
     const targets = new Set<string>();
     for (const ancestor of this.ancestry(name)) {
       targets.add(ancestor);
-      for (const iface of this.types.get(ancestor)?.interfaces ?? []) {
+      for (const iface of this.get(ancestor)?.interfaces ?? []) {
         for (const i of this.ancestry(iface)) targets.add(i);
       }
     }
@@ -114,7 +138,7 @@ export class TypeModel {
     if (cached) return cached;
     const merged = new Map<string, QomProperty>();
     for (const ancestor of [...this.ancestry(type)].reverse()) {
-      for (const [n, p] of this.types.get(ancestor)!.ownProperties) {
+      for (const [n, p] of this.get(ancestor)!.ownProperties) {
         const inherited = merged.get(n);
         // A redeclaration that only changes the default keeps the inherited type and description.
         merged.set(n, p.type === '' && inherited ? { ...inherited, default: p.default, defaultFrom: p.defaultFrom, declaredBy: p.declaredBy } : p);
@@ -130,10 +154,10 @@ export class TypeModel {
 
   /** qdev_get_device_class(): a -device driver names a type, or else is a -device alias of one. */
   deviceType(driver: string): string {
-    if (this.types.has(driver)) return driver;
+    if (this.has(driver)) return driver;
     if (!this.aliasCache) {
       this.aliasCache = new Map();
-      for (const t of this.types.values()) for (const a of t.aliases ?? []) this.aliasCache.set(a, t.name);
+      for (const t of this.all()) for (const a of t.aliases ?? []) this.aliasCache.set(a, t.name);
     }
     return this.aliasCache.get(driver) ?? driver;
   }
@@ -141,7 +165,7 @@ export class TypeModel {
   /** Concrete types that are, descend from, or implement `driver` (in name order). */
   concreteSubtypes(driver: string): string[] {
     const out: string[] = [];
-    for (const t of this.types.values()) if (!t.abstract && this.isA(t.name, driver)) out.push(t.name);
+    for (const t of this.all()) if (!t.abstract && this.isA(t.name, driver)) out.push(t.name);
     return out.sort();
   }
 }
@@ -158,6 +182,12 @@ function toQomType(def: TypeDef): QomType {
       ...(p.choices ? { choices: p.choices } : {}),
       declaredBy: def.name,
     });
+  }
+  // Default-only redeclarations; merged with the inherited declaration by properties().
+  for (const [name, value] of Object.entries(def.defaults ?? {})) {
+    if (!ownProperties.has(name)) {
+      ownProperties.set(name, { name, type: '', default: value, ...(def.defaultsFrom ? { defaultFrom: def.defaultsFrom } : {}), declaredBy: def.name });
+    }
   }
   return {
     name: def.name,

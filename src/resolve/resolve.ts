@@ -17,7 +17,7 @@ import { compatModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, TraceStep, ValueSource } from './result.js';
-import { boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
+import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
 import { unusedGlobalWarnings } from './unused-globals.js';
 import { parseDeviceValue, parseGlobalValue, parseObjectValue, type QomValue, type ValueResult } from './values.js';
 
@@ -127,6 +127,8 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
 /** Applies the lists to each object as it is created; stops at QEMU's first fatal error. */
 class Resolution {
   readonly globals: GlobalEntry[];
+  private readonly created: ObjectState[] = [];
+  private readonly claimed = new Set<ObjectState>();
   private readonly slots: ReadonlyMap<Slot, readonly ListEntry[]>;
   private readonly types: TypeModel;
 
@@ -161,6 +163,8 @@ class Resolution {
   create(o: PlannedObject): void {
     const obj = new ObjectState(this.types, o);
     this.out.push(obj.result);
+    this.linkAliases(obj, o);
+    this.created.push(obj);
     for (const slot of this.model.compatSlots(o.type, o.early)) {
       // Compat entries are applied with error_abort (slots 0, 1) or error_fatal (sugar).
       this.applyList(obj, this.slots.get(slot)!, (msg) => new Stop(msg, slot === 2 ? 'refused' : 'definition-error'));
@@ -175,6 +179,25 @@ class Resolution {
     }
     if (o.optionIndex !== undefined) this.applyOptions(obj, o);
     if (o.origin === 'accel') this.applyAccelOptions(obj, o);
+  }
+
+  /**
+   * The children whose properties `obj` re-exports (qdev_alias_all_properties)
+   * were created just before it, in its instance_init: found by path, or, for
+   * objects outside the tree (NIC probes), as the latest unclaimed one of the type.
+   */
+  private linkAliases(obj: ObjectState, o: PlannedObject): void {
+    for (const child of aliasedChildren(this.types, o.type)) {
+      const path = o.path === null ? null : `${o.path}/${child.name}`;
+      let target: ObjectState | undefined;
+      for (let i = this.created.length - 1; i >= 0 && !target; i--) {
+        const c = this.created[i]!;
+        if (c.type === child.type && c.path === path && !this.claimed.has(c)) target = c;
+      }
+      if (!target) continue;
+      this.claimed.add(target);
+      for (const name of child.properties) obj.alias(name, target);
+    }
   }
 
   /** -accel k=v: set through QemuOpts and the string input visitor, like a global. */
@@ -197,7 +220,8 @@ class Resolution {
       if (e.global) e.global.used = true;
       const what = `can't apply global ${e.driver}.${e.property}=${e.value}: `;
       if (!prop) throw fail(`${what}Property '${obj.type}.${e.property}' not found`);
-      const parsed = parseGlobalValue(prop, e.value, obj.type);
+      const target = obj.setterOf(prop);
+      const parsed = parseGlobalValue(target.prop, e.value, target.owner);
       if (!parsed.ok) {
         obj.fail(prop, e);
         throw parsed.abort ? new Stop(parsed.reason, 'refused') : fail(what + parsed.reason);
@@ -216,7 +240,8 @@ class Resolution {
       if (!prop) {
         throw new Stop(isDevice ? `${o.option}: Property '${o.type}.${name}' not found` : `${o.option}: Invalid parameter '${name}'`, 'refused');
       }
-      const parsed: ValueResult = isDevice ? parseDeviceValue(prop, text, o.type) : parseObjectValue(prop, text, o.type);
+      const target = obj.setterOf(prop);
+      const parsed: ValueResult = isDevice ? parseDeviceValue(target.prop, text, target.owner) : parseObjectValue(target.prop, text, target.owner);
       if (!parsed.ok) throw new Stop(parsed.abort || parsed.bare ? parsed.reason : `${o.option}: ${parsed.reason}`, 'refused');
       obj.apply(prop, parsed.value, { driver: o.type, property: name, value: text, source: { kind: 'option', option: o.option! } });
     }
@@ -227,6 +252,8 @@ class Resolution {
 class ObjectState {
   readonly result: ResolvedObject;
   private readonly props = new Map<string, ResolvedProperty>();
+  /** Alias properties: the child object that owns the storage. */
+  private readonly aliases = new Map<string, ObjectState>();
 
   constructor(private readonly types: TypeModel, o: PlannedObject) {
     this.result = {
@@ -243,8 +270,21 @@ class ObjectState {
   }
 
   get type(): string { return this.result.type; }
+  get path(): string | null { return this.result.path; }
+
+  alias(name: string, target: ObjectState): void { this.aliases.set(name, target); }
+
+  /** The property whose setter runs (an alias forwards to the child's) and the type its messages name. */
+  setterOf(prop: QomProperty): { prop: QomProperty; owner: string } {
+    const target = this.aliases.get(prop.name);
+    const targetProp = target && this.types.property(target.type, prop.name);
+    return target && targetProp ? { prop: targetProp, owner: target.type } : { prop, owner: this.type };
+  }
 
   apply(prop: QomProperty, value: QomValue, e: Pick<ListEntry, 'driver' | 'property' | 'value' | 'source'>): void {
+    const target = this.aliases.get(prop.name);
+    const targetProp = target && this.types.property(target.type, prop.name);
+    if (target && targetProp) target.apply(targetProp, value, e);
     const rp = this.props.get(prop.name);
     if (!rp) return;
     for (const step of rp.trace) if (step.status === 'applied') step.status = 'overridden';

@@ -114,3 +114,41 @@ export function withChildren(
   out.push({ path, type });
   return out;
 }
+
+/** A child whose class properties its parent re-exports as aliases (qdev_alias_all_properties). */
+export interface AliasedChild { name: string; type: string; properties: readonly string[] }
+
+const aliasCaches = new WeakMap<TypeModel, Map<string, readonly AliasedChild[]>>();
+
+/**
+ * Children of `type` that qdev_alias_all_properties() exposes on it: virtio
+ * proxies (virtio-backend), isa-serial/pci-serial (serial), the xhci wrappers
+ * (xhci-core). Setting such a property on the parent sets the child's (one
+ * storage), and the child's setter reports errors in the child's name.
+ *
+ * QMP does not mark aliases, so they are recognised by their shape: every
+ * class property of the child type (those not declared by a type the parent
+ * also descends from, without child<>, and without an index in the name,
+ * which are instance properties) is also a property of the parent. A parent
+ * that merely shares a name or two with a child (PIIX3 and PIIX4_PM both
+ * declare smm-enabled) does not qualify.
+ */
+export function aliasedChildren(types: TypeModel, type: string): readonly AliasedChild[] {
+  let cache = aliasCaches.get(types);
+  if (!cache) aliasCaches.set(types, (cache = new Map()));
+  const hit = cache.get(type);
+  if (hit) return hit;
+  const own = types.properties(type);
+  const parentChain = new Set(types.ancestry(type));
+  const out: AliasedChild[] = [];
+  for (const p of [...own.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const m = /^child<(.+)>$/.exec(p.type);
+    if (!m || !types.has(m[1]!)) continue;
+    const candidates = [...types.properties(m[1]!).values()]
+      .filter((c) => !parentChain.has(c.declaredBy) && !c.type.startsWith('child<') && !c.name.includes('['))
+      .map((c) => c.name);
+    if (candidates.length > 0 && candidates.every((n) => own.has(n))) out.push({ name: p.name, type: m[1]!, properties: candidates });
+  }
+  cache.set(type, out);
+  return out;
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DEFINITION_FILES, type DefinitionFileName } from '../../src/load/schema.js';
 import { PositionedJson } from '../../src/load/json.js';
-import { EMBEDDED_SCHEMA_DIR } from '../../src/check/embedded.js';
+import { EMBEDDED_SCHEMA_DIR } from '../../src/load/paths.js';
 import { loadJsonSchemas } from '../../src/check/fast-schema.js';
 import { RULES } from '../../src/check/rules.js';
 import { hasDuplicateKeys } from '../../src/check/source.js';

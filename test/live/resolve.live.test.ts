@@ -19,7 +19,7 @@ import { CATEGORIES, DEFAULT_SEED, generateScenarios } from '../support/scenario
 
 const CONCURRENCY = 2;
 const defs = loadDefinitionsFromDisk(process.env.QOM_COMPAT_DEFS ? { dir: process.env.QOM_COMPAT_DEFS } : {});
-const count = Number(process.env.QOM_COMPAT_DIFF_COUNT ?? 200);
+const count = Number(process.env.QOM_COMPAT_DIFF_COUNT ?? 300);
 const seed = Number(process.env.QOM_COMPAT_DIFF_SEED ?? DEFAULT_SEED);
 /** A regular expression: draw scenarios only from these machines (for focused runs). */
 const onlyMachines = process.env.QOM_COMPAT_DIFF_MACHINES ? new RegExp(process.env.QOM_COMPAT_DIFF_MACHINES) : undefined;

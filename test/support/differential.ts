@@ -86,14 +86,22 @@ export const REALIZE_TIME_CHANGES: readonly RealizeChange[] = [
   ...['smm-enabled', 'smb_io_base', 'has-pic', 'has-pit', 'has-usb'].map((property): RealizeChange =>
     ({ type: 'pci-device', property, reason: 'pc_piix/pc_q35 init sets the southbridge and PM options' })),
   { type: 'pci-host-bridge', property: 'below-4g-mem-size', reason: 'pc init sets below-4g-mem-size from the RAM size' },
+  { type: 'acpi-ged', property: 'ged-event', reason: 'microvm board code sets ged-event to the events it wires up' },
   { type: 'q35-pcihost', property: 'MCFG', reason: 'q35 init/realize sets the MCFG base' },
-  ...['xres', 'yres'].map((property): RealizeChange => ({ type: 'VGA', property, reason: 'pc_vga_init / vga realize sets the EDID resolution' })),
+  // hw/display/edid-generate.c qemu_edid_generate (at realize of EDID-capable displays: VGA, bochs-display,
+  // virtio-gpu…): xres/yres 0 become the preferred 1280x800.
+  ...['xres', 'yres'].map((property): RealizeChange => ({ type: 'device', property, resolved: ['0'], reason: 'qemu_edid_generate replaces xres/yres 0 with 1280x800' })),
+  ...['iobase', 'iobase2', 'irq'].map((property): RealizeChange =>
+    ({ type: 'isa-ide', property, reason: 'isapc board code (isa_ide_init) sets iobase/iobase2/irq per channel' })),
   ...['ide-device', 'floppy'].flatMap((type) => ['unit', 'logical_block_size', 'physical_block_size', 'discard_granularity', 'drive-type'].map((property): RealizeChange =>
     ({ type, property, reason: 'ide/floppy drives: board code sets unit, realize fills in block sizes and drive type' }))),
   // target/i386/cpu.c and hw/i386/x86-common.c: CPU topology ids and CPUID levels are decided by board code and realize.
   ...['apic-id', 'socket-id', 'die-id', 'module-id', 'core-id', 'thread-id', 'level', 'xlevel', 'xlevel2', 'min-level', 'min-xlevel',
     'level-func7', 'phys-bits', 'guest-phys-bits'].map((property): RealizeChange =>
     ({ type: 'x86_64-cpu', property, reason: 'x86_cpu_new / x86_cpu_realizefn set topology ids and CPUID levels' })),
+  // virtio-scsi/virtio-blk realize: num_queues "auto" (UINT32_MAX / UINT16_MAX) becomes the computed queue count.
+  { type: 'device', property: 'num_queues', resolved: ['4294967295'], reason: 'virtio realize resolves num_queues=auto to a queue count' },
+  { type: 'device', property: 'num-queues', resolved: ['65535', '4294967295'], reason: 'virtio realize resolves num-queues=auto to a queue count' },
   // hw/scsi/megasas.c megasas_scsi_realize: a zero sas_address is replaced by a generated one.
   { type: 'megasas-base', property: 'sas_address', resolved: ['0'], reason: 'megasas_scsi_realize generates an address in place of 0' },
 ];

@@ -17,7 +17,9 @@ const types = [
   { name: 'device', parent: 'object', abstract: true, hotpluggable: true, properties: [prop('realized', 'bool')] },
   { name: 'pci-device', parent: 'device', abstract: true, hotpluggable: true, properties: [prop('rombar', 'int32', '-1')] },
   { name: 'virtio-pci', parent: 'pci-device', abstract: true, hotpluggable: true, properties: [prop('vectors', 'uint32', '4294967295'), prop('disable-legacy', 'OnOffAuto', 'auto')] },
-  { name: 'virtio-balloon-pci', parent: 'virtio-pci', hotpluggable: true, userCreatable: true, properties: [prop('virtio-backend', 'child<virtio-balloon-device>')] },
+  // The proxy re-exports its backend's properties (qdev_alias_all_properties): iommu_platform, free-page-hint.
+  { name: 'virtio-balloon-pci', parent: 'virtio-pci', hotpluggable: true, userCreatable: true,
+    properties: [prop('virtio-backend', 'child<virtio-balloon-device>'), prop('iommu_platform', 'bool', 'false'), prop('free-page-hint', 'bool', 'false')] },
   { name: 'virtio-device', parent: 'device', abstract: true, hotpluggable: true, properties: [prop('iommu_platform', 'bool', 'false')] },
   { name: 'virtio-balloon-device', parent: 'virtio-device', hotpluggable: true, userCreatable: false, properties: [prop('free-page-hint', 'bool', 'false')] },
   { name: 'virtio-rng-pci-nt', parent: 'pci-device', hotpluggable: true, userCreatable: true },
@@ -206,6 +208,16 @@ describe('resolve: -device', () => {
     const opts = [{ kind: 'device' as const, arg: 'nic-x' }, { kind: 'device' as const, arg: 'nic-x,id=n1' }];
     expect(run('t', { nodefaults: true, options: opts }).warnings).toEqual(['nic nic-x.0 has no peer', 'nic n1 has no peer']);
     expect(run('t', { nodefaults: false, options: opts }).warnings).toEqual([]);
+  });
+
+  it('a proxy\'s alias properties write through to the child (qdev_alias_all_properties)', () => {
+    // Verified: -M pc-i440fx-2.9 -global virtio-scsi-pci.virtqueue_size=256 -device virtio-scsi-pci reads 256 on …/virtio-backend.
+    const r = run('t', { options: [...g('virtio-balloon-device.free-page-hint=off', 'virtio-balloon-pci.free-page-hint=on'), { kind: 'device', arg: 'virtio-balloon-pci,id=vb' }] });
+    const child = value(r, 'virtio-balloon-device', 'free-page-hint', '/machine/peripheral/vb/virtio-backend')!;
+    expect(child.value).toBe(true);
+    expect(child.trace.map((s) => `${s.entry}=${s.text}:${s.status}`)).toEqual(['virtio-balloon-device.free-page-hint=off:overridden', 'virtio-balloon-pci.free-page-hint=on:applied']);
+    const r2 = run('t', { options: [{ kind: 'device', arg: 'virtio-balloon-pci,id=vb,iommu_platform=on' }] });
+    expect(value(r2, 'virtio-balloon-device', 'iommu_platform', '/machine/peripheral/vb/virtio-backend')?.value).toBe(true);
   });
 
   it('creates the proxy\'s children, which take globals too', () => {
