@@ -44,11 +44,15 @@ export class TypeIndex {
    * the merged property map of every type an entry reaches.
    */
   property(type: string, name: string): QomProperty | undefined {
+    let nearest: QomProperty | undefined;
     for (const t of this.model.ancestry(type)) {
       const p = this.model.get(t)?.ownProperties.get(name);
-      if (p) return p;
+      if (!p) continue;
+      nearest ??= p;
+      // A default-only redeclaration (types.json "defaults") takes its type from a parent's declaration.
+      if (p.type !== '') return nearest === p ? p : { ...p, default: nearest.default, defaultFrom: nearest.defaultFrom, declaredBy: nearest.declaredBy };
     }
-    return undefined;
+    return nearest;
   }
 
   /**

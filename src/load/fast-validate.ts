@@ -80,6 +80,8 @@ function objectCheck(schema: JsonSchema): Check {
     const obj = v as Record<string, unknown>;
     for (const r of required) if (!Object.hasOwn(obj, r) || obj[r] === undefined) return false;
     for (const k of Object.keys(obj)) {
+      // zod drops a record's `__proto__` key: let zod produce that output.
+      if (k === '__proto__') return false;
       if (nameCheck && !nameCheck(k)) return false;
       const check = props.get(k) ?? extraCheck;
       if (!check) { if (closed) return false; continue; }

@@ -44,7 +44,7 @@ export class TypeModel {
   private readonly types = new Map<string, QomType>();
   private readonly typeNames = new Set<string>();
   private readonly ancestryCache = new Map<string, readonly string[]>();
-  private readonly castCache = new Map<string, ReadonlySet<string>>();
+  private readonly castCache = new Map<string, boolean>();
   private readonly propertyCache = new Map<string, ReadonlyMap<string, QomProperty>>();
   private aliasCache: Map<string, string> | undefined;
 
@@ -110,24 +110,49 @@ export class TypeModel {
     return chain;
   }
 
-  /** Every name an object of this type can be cast to: ancestors and their interfaces (and the interfaces' parents). */
-  castTargets(name: string): ReadonlySet<string> {
-    const cached = this.castCache.get(name);
-    if (cached) return cached;
-    const targets = new Set<string>();
-    for (const ancestor of this.ancestry(name)) {
-      targets.add(ancestor);
+  /**
+   * ObjectClass.interfaces: the parent's list, then each interface the type
+   * declares unless an entry already is or descends from it (type_initialize).
+   */
+  classInterfaces(type: string): string[] {
+    const list: string[] = [];
+    for (const ancestor of [...this.ancestry(type)].reverse()) {
       for (const iface of this.get(ancestor)?.interfaces ?? []) {
-        for (const i of this.ancestry(iface)) targets.add(i);
+        if (!this.has(iface) || list.some((entry) => this.ancestry(entry).includes(iface))) continue;
+        list.push(iface);
       }
     }
-    this.castCache.set(name, targets);
-    return targets;
+    return list;
   }
 
-  /** object_dynamic_cast(obj of `type`, `driver`) != NULL */
-  isA(type: string, driver: string): boolean {
-    return this.castTargets(type).has(driver);
+  /**
+   * object_class_dynamic_cast(class of `type`, `target`) != NULL, as
+   * qom/object.c decides it: the type or an ancestor, or, for an interface
+   * target, exactly one of the class's interfaces that is or descends from it
+   * (an ambiguous cast fails, so `-global interface.x=1` reaches no device).
+   */
+  isA(type: string, target: string): boolean {
+    const key = `${type}\u0000${target}`;
+    const hit = this.castCache.get(key);
+    if (hit !== undefined) return hit;
+    let result: boolean;
+    if (type === target) result = true;
+    else if (!this.has(target) || !this.has(type)) result = false;
+    else {
+      const ifaces = this.classInterfaces(type);
+      result = ifaces.length > 0 && this.ancestry(target).includes('interface')
+        ? ifaces.filter((i) => this.ancestry(i).includes(target)).length === 1
+        : this.ancestry(type).includes(target);
+    }
+    this.castCache.set(key, result);
+    return result;
+  }
+
+  /** Every name `isA(type, name)` holds for: ancestors and (unambiguous) interfaces with their parents. */
+  castTargets(type: string): string[] {
+    const candidates = new Set(this.ancestry(type));
+    for (const iface of this.classInterfaces(type)) for (const a of this.ancestry(iface)) candidates.add(a);
+    return [...candidates].filter((c) => this.isA(type, c));
   }
 
   isDevice(type: string): boolean { return this.isA(type, 'device'); }

@@ -12,7 +12,6 @@ import type { Definitions } from '../load/loader.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
 import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
-import { dynamicCast } from './cast.js';
 import { compatModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
@@ -214,7 +213,7 @@ class Resolution {
   /** object_apply_global_props(): every matching entry in order; the first failure stops. */
   private applyList(obj: ObjectState, list: readonly ListEntry[], fail: (msg: string) => Stop): void {
     for (const e of list) {
-      if (!dynamicCast(this.types, obj.type, e.driver)) continue;
+      if (!this.types.isA(obj.type, e.driver)) continue;
       const prop = this.types.property(obj.type, e.property);
       if (e.optional && !prop) continue;
       if (e.global) e.global.used = true;

@@ -1,4 +1,8 @@
-/** The loader's fast check must agree with zod, the source of truth, on every input. */
+/**
+ * The loader's fast check must never accept what zod, the source of truth,
+ * rejects; and it should accept what zod accepts, except where zod quietly
+ * drops data (a `__proto__` key in a record): the loader then uses zod's output.
+ */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,8 +55,10 @@ describe('fast validation agrees with zod', () => {
       );
       fc.assert(fc.property(fc.array(fc.nat(50), { minLength: 1, maxLength: 7 }), replacement, (pick, r) => {
         const m = mutate(data, pick, r);
-        expect(fast(m)).toBe(schema.safeParse(m).success);
-      }), { numRuns: 300 });
+        const zod = schema.safeParse(m);
+        const dropsData = zod.success && JSON.stringify(zod.data) !== JSON.stringify(m);
+        expect(fast(m)).toBe(zod.success && !dropsData);
+      }), { numRuns: Number(process.env.FV_RUNS ?? 300) });
     });
   }
 });

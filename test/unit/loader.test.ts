@@ -83,6 +83,15 @@ describe('loader', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('drops a __proto__ key from a defaults record instead of trusting it', () => {
+    const t = '{"arch":"x86_64","types":[{"name":"object","parent":null,"properties":[{"name":"p","type":"str"}]},' +
+      '{"name":"child","parent":"object","defaults":{"p":"x","__proto__":"y"}}]}';
+    const defs = loadDefinitions(sources({ 'types.json': t }));
+    expect(defs.types.property('child', 'p')?.default).toBe('x');
+    expect([...defs.types.properties('child').keys()]).toEqual(['p']);
+    expect(({} as Record<string, unknown>).p).toBeUndefined();
+  });
+
   it('rejects a chain that points at a missing version', () => {
     const text = machines({ machines: [{ name: 'a-1.0', type: 't', inherits: 'a-2.0', compat: [] }] });
     const defs = loadDefinitions(sources({ 'machines.json': text }));
