@@ -2,7 +2,7 @@
 import { loadDefinitionsFromDisk, resolve } from '../dist/index.js';
 
 const t0 = performance.now();
-const defs = loadDefinitionsFromDisk();
+const defs = await loadDefinitionsFromDisk();
 const tLoad = performance.now() - t0;
 const machines = defs.machines.all().map((m) => m.name);
 const t1 = performance.now();

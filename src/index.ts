@@ -7,7 +7,8 @@ export type { ResolveResult, ResolvedObject, ResolvedProperty, ValueSource, Trac
 export { compatModel, type CompatModel } from './resolve/compat-model.js';
 export { parseGlobalValue, parseDeviceValue, parseObjectValue, formatValue, type QomValue } from './resolve/values.js';
 export { parseGlobal, parseDevice, parseObject, type GlobalSpec, type DeviceSpec, type ObjectSpec } from './resolve/options.js';
-export { loadDefinitions, type Definitions, type DefinitionSources } from './load/loader.js';
+export { loadDefinitions, validateFile } from './load/loader.js';
+export type { Definitions, DefinitionSources } from './load/build.js';
 export { loadDefinitionsFromDisk, readDefinitionSources, EMBEDDED_MACHINES_DIR } from './load/fs.js';
 export { MachineModel, type Machine, type CompatEntry, type SourcedCompatEntry } from './model/machines.js';
 export { TypeModel, type QomType, type QomProperty } from './model/types.js';

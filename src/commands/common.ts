@@ -7,7 +7,7 @@ import { stringifyExactJson } from '../qemu/json-exact.js';
 
 export interface DefinitionOptions { defs?: string; arch?: string }
 
-export function loadFromOptions(opts: DefinitionOptions): Definitions {
+export function loadFromOptions(opts: DefinitionOptions): Promise<Definitions> {
   return loadDefinitionsFromDisk(opts.defs ? { dir: opts.defs } : { arch: opts.arch ?? 'x86_64' });
 }
 

@@ -45,7 +45,7 @@ export function explain(r: ResolveResult, isA: (type: string, driver: string) =>
 
 export async function runExplain(target: string, opts: ResolveCliOptions, io: CliIo): Promise<number> {
   const { driver, property } = parseTarget(target);
-  const defs = loadFromOptions(opts);
+  const defs = await loadFromOptions(opts);
   const result = resolve(defs, toRequest(opts, defs.machines.defaultMachine?.name));
   const types = compatModel(result.model, defs.types).types;
   const e = explain(result, (t, d) => types.isA(t, d), driver, property);

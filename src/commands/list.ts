@@ -24,7 +24,7 @@ export function listMachines(defs: Definitions): MachineListing[] {
 }
 
 export async function runList(opts: DefinitionOptions & { format: OutputFormat }, io: CliIo): Promise<number> {
-  const listing = listMachines(loadFromOptions(opts));
+  const listing = listMachines(await loadFromOptions(opts));
   if (opts.format === 'json') {
     io.out(toJsonText(listing));
     return EXIT.ok;

@@ -35,7 +35,7 @@ export function exitCodeOf(r: ResolveResult): number {
 }
 
 export async function runResolve(opts: ResolveCliOptions, io: CliIo): Promise<number> {
-  const defs = loadFromOptions(opts);
+  const defs = await loadFromOptions(opts);
   const result = resolve(defs, toRequest(opts, defs.machines.defaultMachine?.name));
   if (opts.format === 'json') io.out(toJsonText(resolveJson(result)));
   else renderText(result, !!opts.all, io);

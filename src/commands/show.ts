@@ -34,7 +34,7 @@ export function describeMachine(defs: Definitions, userName: string): MachineDet
 }
 
 export async function runShow(userName: string, opts: DefinitionOptions & { format: OutputFormat }, io: CliIo): Promise<number> {
-  const d = describeMachine(loadFromOptions(opts), userName);
+  const d = describeMachine(await loadFromOptions(opts), userName);
   if (opts.format === 'json') {
     io.out(toJsonText(d));
     return EXIT.ok;

@@ -34,7 +34,8 @@ export function compileJsonSchema(schema: JsonSchema): Check {
   if (schema.type !== undefined) checks.push(typeCheck(Array.isArray(schema.type) ? schema.type : [schema.type]));
   if (schema.minLength !== undefined) {
     const min = schema.minLength;
-    checks.push((v) => typeof v !== 'string' || [...v].length >= min);
+    // Code points, as JSON Schema counts them; a non-empty string has at least one.
+    checks.push((v) => typeof v !== 'string' || (v.length >= min && (min <= 1 || [...v].length >= min)));
   }
   if (schema.enum) {
     const allowed = schema.enum;

@@ -2,8 +2,9 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionError } from '../errors.js';
-import { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR } from './paths.js';
-import { loadDefinitions, REQUIRED_FILES, type Definitions, type DefinitionSources } from './loader.js';
+import { buildDefinitions, REQUIRED_FILES, type Definitions, type DefinitionSources, type ValidatedFiles } from './build.js';
+import { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from './paths.js';
+import { loadJsonSchemas } from './schema-files.js';
 
 export { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR };
 
@@ -21,10 +22,37 @@ export function readDefinitionSources(dir: string): DefinitionSources {
   return { dir, files };
 }
 
-/** Loads `<root>/<arch>` (root defaults to the embedded machines/). */
-export function loadDefinitionsFromDisk(opts: { root?: string; arch?: string; dir?: string } = {}): Definitions {
-  const dir = opts.dir ?? join(opts.root ?? EMBEDDED_MACHINES_DIR, opts.arch ?? DEFAULT_ARCH);
-  return loadDefinitions(readDefinitionSources(dir));
+export interface DefinitionLocation { root?: string; arch?: string; dir?: string }
+
+function definitionDir(opts: DefinitionLocation): string {
+  return opts.dir ?? join(opts.root ?? EMBEDDED_MACHINES_DIR, opts.arch ?? DEFAULT_ARCH);
+}
+
+/**
+ * Loads `<root>/<arch>` (root defaults to the embedded machines/). Valid files
+ * are checked against the exported JSON Schemas only; zod is loaded just to
+ * word the error when a file fails (or when the schema files are missing).
+ */
+export async function loadDefinitionsFromDisk(opts: DefinitionLocation = {}): Promise<Definitions> {
+  const src = readDefinitionSources(definitionDir(opts));
+  const checks = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
+  if (checks) {
+    const parsed = new Map<string, unknown>();
+    for (const name of REQUIRED_FILES) {
+      let data: unknown;
+      try { data = JSON.parse(src.files.get(name)!); } catch { break; }
+      if (!checks.get(name)!(data)) break;
+      parsed.set(name, data);
+    }
+    if (parsed.size === REQUIRED_FILES.length) {
+      return buildDefinitions(src.dir, {
+        machines: parsed.get('machines.json'), types: parsed.get('types.json'),
+        boards: parsed.get('boards.json'), accel: parsed.get('accel-compat.json'),
+      } as ValidatedFiles);
+    }
+  }
+  const { loadDefinitions } = await import('./loader.js');
+  return loadDefinitions(src);
 }
 
 /** Architectures available under a machines/ root. */

@@ -5,32 +5,12 @@
 import { toJSONSchema, type z } from 'zod';
 import { compileJsonSchema } from './fast-validate.js';
 import { DefinitionError } from '../errors.js';
-import { MachineModel, MachineModelError } from '../model/machines.js';
-import { TypeModel } from '../model/types.js';
+import { buildDefinitions, sourceText, type Definitions, type DefinitionSources } from './build.js';
 import { formatJsonPath, parseJson, PositionedJson } from './json.js';
-import {
-  AccelCompatFileSchema, BoardsFileSchema, MachinesFileSchema, TypesFileSchema,
-  type AccelCompatFile, type BoardLayoutDef, type CompatEntryDef,
-} from './schema.js';
+import { AccelCompatFileSchema, BoardsFileSchema, MachinesFileSchema, TypesFileSchema } from './schema.js';
 
-/** Contents of one architecture's definition directory, by file name. */
-export interface DefinitionSources {
-  /** Directory the files came from, for messages. */
-  readonly dir: string;
-  readonly files: ReadonlyMap<string, string>;
-}
-
-export interface AccelCompat { readonly name: string; readonly type: string; readonly origin: string; readonly compat: readonly CompatEntryDef[] }
-
-export interface Definitions {
-  readonly arch: string;
-  readonly qemuVersion: string | null;
-  readonly machines: MachineModel;
-  readonly types: TypeModel;
-  readonly accelCompat: readonly AccelCompat[];
-}
-
-export const REQUIRED_FILES = ['machines.json', 'types.json', 'boards.json', 'accel-compat.json'] as const;
+export type { AccelCompat, Definitions, DefinitionSources } from './build.js';
+export { REQUIRED_FILES } from './build.js';
 
 const fastChecks = new WeakMap<z.ZodType, (v: unknown) => boolean>();
 
@@ -61,31 +41,11 @@ export function validateFile<S extends z.ZodType>(schema: S, text: string, file:
 }
 
 export function loadDefinitions(src: DefinitionSources): Definitions {
-  const text = (name: string): string => {
-    const t = src.files.get(name);
-    if (t === undefined) throw new DefinitionError('missing-file', { file: `${src.dir}/${name}` }, 'definition file is missing');
-    return t;
-  };
-  const file = (name: string) => `${src.dir}/${name}`;
-  const machinesFile = validateFile(MachinesFileSchema, text('machines.json'), file('machines.json'));
-  const typesFile = validateFile(TypesFileSchema, text('types.json'), file('types.json'));
-  const boardsFile = validateFile(BoardsFileSchema, text('boards.json'), file('boards.json'));
-  const accelFile: AccelCompatFile = validateFile(AccelCompatFileSchema, text('accel-compat.json'), file('accel-compat.json'));
-
-  const layouts = new Map<string, BoardLayoutDef>();
-  for (const l of boardsFile.layouts) layouts.set(l.id, l);
-  let machines: MachineModel;
-  try {
-    machines = new MachineModel(machinesFile, layouts);
-  } catch (e) {
-    if (e instanceof MachineModelError) throw new DefinitionError('machines', { file: file('machines.json') }, e.message);
-    throw e;
-  }
-  return {
-    arch: machinesFile.arch,
-    qemuVersion: machinesFile.qemu?.version ?? null,
-    machines,
-    types: new TypeModel(typesFile.types),
-    accelCompat: accelFile.accelerators,
-  };
+  const validate = <S extends z.ZodType>(schema: S, name: string): z.infer<S> => validateFile(schema, sourceText(src, name), `${src.dir}/${name}`);
+  return buildDefinitions(src.dir, {
+    machines: validate(MachinesFileSchema, 'machines.json'),
+    types: validate(TypesFileSchema, 'types.json'),
+    boards: validate(BoardsFileSchema, 'boards.json'),
+    accel: validate(AccelCompatFileSchema, 'accel-compat.json'),
+  });
 }

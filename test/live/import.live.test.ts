@@ -27,8 +27,8 @@ describeLive('committed x86_64 data against the real QEMU', () => {
     await qmp.quit();
   });
 
-  it('list --format json equals query-machines for every machine', () => {
-    const listed = listMachines(loadDefinitionsFromDisk());
+  it('list --format json equals query-machines for every machine', async () => {
+    const listed = listMachines(await loadDefinitionsFromDisk());
     expect(listed.length).toBe(machines.length);
     const byName = new Map(listed.map((m) => [m.name, m]));
     for (const m of machines) {
@@ -40,8 +40,8 @@ describeLive('committed x86_64 data against the real QEMU', () => {
     }
   });
 
-  it('the type model has every QOM type with the same parent and abstract flag', () => {
-    const defs = loadDefinitionsFromDisk();
+  it('the type model has every QOM type with the same parent and abstract flag', async () => {
+    const defs = await loadDefinitionsFromDisk();
     expect(defs.types.size).toBe(types.length);
     for (const t of types) {
       expect({ name: t.name, parent: defs.types.get(t.name)?.parent, abstract: defs.types.get(t.name)?.abstract }).toEqual(t);
@@ -59,8 +59,8 @@ describeLive('committed x86_64 data against the real QEMU', () => {
       const committed = read(EMBEDDED_MACHINES_DIR, 'machines.json');
       const withoutBoards = (f: { machines: Array<Record<string, unknown>> }) => ({ ...f, machines: f.machines.map(({ board: _b, ...m }) => m) });
       expect(withoutBoards(fresh)).toEqual(withoutBoards(committed));
-      const freshDefs = loadDefinitionsFromDisk({ root: out });
-      const committedDefs = loadDefinitionsFromDisk();
+      const freshDefs = await loadDefinitionsFromDisk({ root: out });
+      const committedDefs = await loadDefinitionsFromDisk();
       for (const name of PROBED) {
         for (const nodefaults of [true, false]) {
           expect(freshDefs.machines.boardLayout(name, nodefaults)?.objects).toEqual(committedDefs.machines.boardLayout(name, nodefaults)?.objects);

@@ -18,7 +18,7 @@ import { differential, mapLimit, report, summarize, type Comparison } from '../s
 import { CATEGORIES, DEFAULT_SEED, generateScenarios } from '../support/scenarios.js';
 
 const CONCURRENCY = 2;
-const defs = loadDefinitionsFromDisk(process.env.QOM_COMPAT_DEFS ? { dir: process.env.QOM_COMPAT_DEFS } : {});
+const defs = await loadDefinitionsFromDisk(process.env.QOM_COMPAT_DEFS ? { dir: process.env.QOM_COMPAT_DEFS } : {});
 const count = Number(process.env.QOM_COMPAT_DIFF_COUNT ?? 300);
 const seed = Number(process.env.QOM_COMPAT_DIFF_SEED ?? DEFAULT_SEED);
 /** A regular expression: draw scenarios only from these machines (for focused runs). */

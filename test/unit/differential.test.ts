@@ -18,8 +18,8 @@ describe('differential harness', () => {
     expect(classifyMessage("-global a.b: Invalid parameter 'a.b'", opts)).toEqual({ warning: false, text: "-global a.b: Invalid parameter 'a.b'" });
   });
 
-  it('reports outcome, warning and value disagreements, and counts documented realize-time changes apart', () => {
-    const defs = loadDefinitionsFromDisk();
+  it('reports outcome, warning and value disagreements, and counts documented realize-time changes apart', async () => {
+    const defs = await loadDefinitionsFromDisk();
     const s = { machine: 'pc-q35-10.0', nodefaults: true, options: [{ kind: 'global' as const, arg: 'hpet.timers=200' }, { kind: 'global' as const, arg: 'ICH9-LPC.noreboot=on' }] };
     const r = resolve(defs, { ...s, model: 'qdev' });
     const reads = valueReads(r, defs.types);

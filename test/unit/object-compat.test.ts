@@ -8,7 +8,7 @@ import { loadDefinitionsFromDisk } from '../../src/load/fs.js';
 import { compatModel } from '../../src/resolve/compat-model.js';
 import { resolve, type ResolveRequest } from '../../src/resolve/resolve.js';
 
-const defs = loadDefinitionsFromDisk();
+const defs = await loadDefinitionsFromDisk();
 const both = (req: ResolveRequest) => ({
   qdev: resolve(defs, { ...req, model: 'qdev' }),
   rfc: resolve(defs, { ...req, model: 'object-compat' }),

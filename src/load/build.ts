@@ -1,0 +1,55 @@
+/**
+ * Builds the model from definition data that has already been validated.
+ * Free of zod, so the CLI's fast path never loads it.
+ */
+import { DefinitionError } from '../errors.js';
+import { MachineModel, MachineModelError } from '../model/machines.js';
+import { TypeModel } from '../model/types.js';
+import type { AccelCompatFile, BoardLayoutDef, BoardsFile, CompatEntryDef, MachinesFile, TypesFile } from './schema.js';
+
+export interface AccelCompat { readonly name: string; readonly type: string; readonly origin: string; readonly compat: readonly CompatEntryDef[] }
+
+export interface Definitions {
+  readonly arch: string;
+  readonly qemuVersion: string | null;
+  readonly machines: MachineModel;
+  readonly types: TypeModel;
+  readonly accelCompat: readonly AccelCompat[];
+}
+
+/** Contents of one architecture's definition directory, by file name. */
+export interface DefinitionSources {
+  /** Directory the files came from, for messages. */
+  readonly dir: string;
+  readonly files: ReadonlyMap<string, string>;
+}
+
+export const REQUIRED_FILES = ['machines.json', 'types.json', 'boards.json', 'accel-compat.json'] as const;
+
+export interface ValidatedFiles { machines: MachinesFile; types: TypesFile; boards: BoardsFile; accel: AccelCompatFile }
+
+export function buildDefinitions(dir: string, files: ValidatedFiles): Definitions {
+  const layouts = new Map<string, BoardLayoutDef>();
+  for (const l of files.boards.layouts) layouts.set(l.id, l);
+  let machines: MachineModel;
+  try {
+    machines = new MachineModel(files.machines, layouts);
+  } catch (e) {
+    if (e instanceof MachineModelError) throw new DefinitionError('machines', { file: `${dir}/machines.json` }, e.message);
+    throw e;
+  }
+  return {
+    arch: files.machines.arch,
+    qemuVersion: files.machines.qemu?.version ?? null,
+    machines,
+    types: new TypeModel(files.types.types),
+    accelCompat: files.accel.accelerators,
+  };
+}
+
+/** The text of a required file, or DefinitionError('missing-file'). */
+export function sourceText(src: DefinitionSources, name: string): string {
+  const t = src.files.get(name);
+  if (t === undefined) throw new DefinitionError('missing-file', { file: `${src.dir}/${name}` }, 'definition file is missing');
+  return t;
+}

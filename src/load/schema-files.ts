@@ -1,0 +1,28 @@
+/**
+ * Yes/no checks compiled from the exported JSON Schema files in
+ * machines/schema/ (kept equal to the zod schemas by a test). Valid
+ * definitions, nearly all of them, then need neither zod's import nor its
+ * first validation of a multi-megabyte types.json; a file that fails goes
+ * through zod for the precise error.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REQUIRED_FILES } from './build.js';
+import { compileJsonSchema } from './fast-validate.js';
+
+export type SchemaCheck = (value: unknown) => boolean;
+export type JsonSchemas = ReadonlyMap<string, SchemaCheck>;
+
+/** `<schemaDir>/<name>.schema.json` compiled for every definition file; undefined when any is missing or not compilable. */
+export function loadJsonSchemas(schemaDir: string): JsonSchemas | undefined {
+  const out = new Map<string, SchemaCheck>();
+  for (const name of REQUIRED_FILES) {
+    try {
+      const schema = JSON.parse(readFileSync(join(schemaDir, name.replace(/\.json$/, '.schema.json')), 'utf8')) as Parameters<typeof compileJsonSchema>[0];
+      out.set(name, compileJsonSchema(schema));
+    } catch {
+      return undefined; // zod then validates everything: slower, never wrong
+    }
+  }
+  return out;
+}
