@@ -14,20 +14,20 @@ export function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const pos = syntaxErrorPosition(text);
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DefinitionError('malformed-json', { file, ...pos }, `malformed JSON: ${reason}`);
+    const { line, column, reason } = syntaxError(text, err);
+    throw new DefinitionError('malformed-json', { file, ...(line !== undefined ? { line, column } : {}) }, `malformed JSON: ${reason}`);
   }
 }
 
-function syntaxErrorPosition(text: string): Partial<Position> {
+/** Where and why the text is not JSON, in momoa's one-line words (V8's quote the text). */
+function syntaxError(text: string, err: unknown): { line?: number; column?: number; reason: string } {
   try {
     momoaParse(text, { mode: 'json' });
   } catch (e) {
-    const { line, column } = e as { line?: number; column?: number };
-    if (line !== undefined && column !== undefined) return { line, column };
+    const { line, column, message } = e as { line?: number; column?: number; message: string };
+    if (line !== undefined && column !== undefined) return { line, column, reason: message.replace(/\s*\(\d+:\d+\)\s*$/, '') };
   }
-  return {};
+  return { reason: (err instanceof Error ? err.message : String(err)).split('\n')[0]! };
 }
 
 /** A parsed document that can point at the node for a JSON path. */
