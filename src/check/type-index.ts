@@ -27,11 +27,12 @@ export class TypeIndex {
   private buildReachIndex(): Map<string, string[]> {
     const takesCompat = compatModel('qdev', this.model);
     const index = new Map<string, string[]>();
-    for (const t of [...this.model.all()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (t.abstract || takesCompat.compatSlots(t.name, false).length === 0) continue;
-      for (const target of this.model.castTargets(t.name)) {
+    // Names and casts only: converting every type's properties (CPU models' ~300 defaults each) is not needed here.
+    for (const name of [...this.model.names()].sort()) {
+      if (this.model.isAbstract(name) || takesCompat.compatSlots(name, false).length === 0) continue;
+      for (const target of this.model.castTargets(name)) {
         const list = index.get(target) ?? [];
-        list.push(t.name);
+        list.push(name);
         index.set(target, list);
       }
     }
@@ -44,15 +45,7 @@ export class TypeIndex {
    * the merged property map of every type an entry reaches.
    */
   property(type: string, name: string): QomProperty | undefined {
-    let nearest: QomProperty | undefined;
-    for (const t of this.model.ancestry(type)) {
-      const p = this.model.get(t)?.ownProperties.get(name);
-      if (!p) continue;
-      nearest ??= p;
-      // A default-only redeclaration (types.json "defaults") takes its type from a parent's declaration.
-      if (p.type !== '') return nearest === p ? p : { ...p, default: nearest.default, defaultFrom: nearest.defaultFrom, declaredBy: nearest.declaredBy };
-    }
-    return nearest;
+    return this.model.property(type, name);
   }
 
   /**
@@ -78,7 +71,7 @@ export class TypeIndex {
 
   /** Whether anything is known about the type's properties (an empty list means unknown, not none). */
   knowsProperties(type: string): boolean {
-    return this.model.ancestry(type).some((t) => (this.model.get(t)?.ownProperties.size ?? 0) > 0);
+    return this.model.ancestry(type).some((t) => this.model.declaresAny(t));
   }
 
   /**
@@ -87,10 +80,10 @@ export class TypeIndex {
    */
   propertyFamilies(prop: string): readonly string[] {
     // Asked only for unknown drivers: a scan of the types beats indexing every property.
-    const declares = (t: string) => this.model.get(t)?.ownProperties.has(prop) ?? false;
+    const declares = (t: string) => this.model.declares(t, prop);
     const out: string[] = [];
-    for (const t of this.model.all()) {
-      if (t.ownProperties.has(prop) && !this.model.ancestry(t.name).slice(1).some(declares)) out.push(t.name);
+    for (const t of this.model.names()) {
+      if (declares(t) && !this.model.ancestry(t).slice(1).some(declares)) out.push(t);
     }
     return out.sort();
   }

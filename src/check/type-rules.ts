@@ -6,7 +6,7 @@
  * edit mis-recorded it, and every "unchanged from default" answer is wrong).
  */
 import type { JsonPath } from '../load/json.js';
-import type { TypeModel } from '../model/types.js';
+import type { QomProperty, TypeModel } from '../model/types.js';
 import { parseGlobalValue } from '../resolve/values.js';
 import type { RawFinding, RuleId } from './rules.js';
 import { nearNames } from './type-index.js';
@@ -77,23 +77,33 @@ const BY_TYPE_ALONE = new Set(['bool', 'uint8', 'uint16', 'uint32', 'uint64', 'i
 
 function defaults(t: TypeView, model: TypeModel, report: Report): void {
   const ownerKind = /-(x86_64|i386)-cpu$/.test(t.def.name) ? 'cpu' : t.def.name.startsWith('memory-backend') ? 'hostmem' : '';
+  // Read the raw declarations against the parent's merged properties (cached once per parent: the
+  // ~150 CPU models share x86_64-cpu's), instead of converting every type's ~300 defaults.
+  const inherited = t.def.parent && model.has(t.def.parent) ? model.properties(t.def.parent) : new Map<string, QomProperty>();
+  const own = new Map((t.def.properties ?? []).map((p) => [p.name, p]));
   for (const [name, path] of t.propertyPaths) {
-    // The merged declaration: a default-only redeclaration ("defaults") takes its type from the parent's.
-    const prop = model.property(t.def.name, name);
-    if (!prop || prop.default === null || prop.declaredBy !== t.def.name) continue;
+    const fromRecord = path[path.length - 2] === 'defaults';
+    const decl = fromRecord ? undefined : own.get(name);
+    const value = fromRecord ? t.def.defaults?.[name] : decl?.default;
+    const base = inherited.get(name);
+    const type = decl?.type ?? base?.type;
+    if (value === null || value === undefined || !type) continue;
+    const description = decl ? decl.description : base?.description;
+    const choices = decl?.type ? decl.choices : base?.choices;
+    const prop = { name, type, ...(description !== undefined ? { description } : {}), ...(choices ? { choices: [...choices] } : {}) };
     // Booleans parse by type alone; integers too outside CPUs and backends (whose
     // setters check ranges of their own); strings, sizes and enums may depend on
     // the name, description or choices.
-    const key = (ownerKind === '' || prop.type === 'bool') && BY_TYPE_ALONE.has(prop.type) ? `${prop.type}\u0000${prop.default}`
-      : [ownerKind, prop.name, prop.type, prop.default, prop.description ?? '', (prop.choices ?? []).join('/')].join('\u0000');
+    const key = (ownerKind === '' || type === 'bool') && BY_TYPE_ALONE.has(type) ? `${type}\u0000${value}`
+      : [ownerKind, name, type, value, description ?? '', (choices ?? []).join('/')].join('\u0000');
     if (acceptedDefaults.has(key)) continue;
-    const parsed = parseGlobalValue(prop, prop.default, t.def.name, {
-      netdevs: [prop.default], chardevs: [prop.default], drives: [prop.default], audiodevs: [prop.default], tpmdevs: [prop.default],
+    const parsed = parseGlobalValue(prop, value, t.def.name, {
+      netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value],
     });
     // An assertion in the visitor (PCI addr) says nothing about the default itself.
     if (parsed.ok || parsed.abort) { acceptedDefaults.add(key); continue; }
-    report('type-default-invalid', [...path, 'default'],
-      `default "${prop.default}" of ${t.def.name}.${name} (${prop.type}) does not parse: ${parsed.reason.split('\n')[0]}`,
+    report('type-default-invalid', fromRecord ? path : [...path, 'default'],
+      `default "${value}" of ${t.def.name}.${name} (${type}) does not parse: ${parsed.reason.split('\n')[0]}`,
       'record the default in QEMU value syntax (as -global takes it), or null when unknown');
   }
 }

@@ -96,15 +96,44 @@ export class TypeModel {
     return converted;
   }
 
+  /** The abstract flag, without converting the type. */
+  isAbstract(type: string): boolean {
+    return this.types.get(type)?.abstract ?? this.raw.get(type)?.abstract ?? false;
+  }
+
+  /** Whether `type` itself declares `prop` (a full or a default-only declaration), without converting it. */
+  declares(type: string, prop: string): boolean {
+    const t = this.types.get(type);
+    if (t) return t.ownProperties.has(prop);
+    const d = this.raw.get(type);
+    if (!d) return false;
+    return (d.properties?.some((p) => p.name === prop) ?? false) || (d.defaults !== undefined && Object.hasOwn(d.defaults, prop));
+  }
+
+  /** Whether `type` itself declares any property. */
+  declaresAny(type: string): boolean {
+    const t = this.types.get(type);
+    if (t) return t.ownProperties.size > 0;
+    const d = this.raw.get(type);
+    return !!d && ((d.properties?.length ?? 0) > 0 || Object.keys(d.defaults ?? {}).length > 0);
+  }
+
+  private parentOf(name: string): string | null | undefined {
+    const t = this.types.get(name);
+    const parent = t ? t.parent : this.raw.get(name)?.parent;
+    return parent !== null && parent !== undefined && this.has(parent) ? parent : undefined;
+  }
+
   /** The type and its parents, nearest first, ending at the root. Stops at a cycle or a missing parent. */
   ancestry(name: string): readonly string[] {
     const cached = this.ancestryCache.get(name);
     if (cached) return cached;
     const chain: string[] = [];
     const seen = new Set<string>();
-    for (let t = this.get(name); t && !seen.has(t.name); t = t.parent ? this.get(t.parent) : undefined) {
-      seen.add(t.name);
-      chain.push(t.name);
+    // Parents only: no need to convert every ancestor's properties.
+    for (let t: string | null | undefined = this.has(name) ? name : undefined; t && !seen.has(t); t = this.parentOf(t)) {
+      seen.add(t);
+      chain.push(t);
     }
     this.ancestryCache.set(name, chain);
     return chain;
@@ -117,7 +146,7 @@ export class TypeModel {
   classInterfaces(type: string): string[] {
     const list: string[] = [];
     for (const ancestor of [...this.ancestry(type)].reverse()) {
-      for (const iface of this.get(ancestor)?.interfaces ?? []) {
+      for (const iface of this.types.get(ancestor)?.interfaces ?? this.raw.get(ancestor)?.interfaces ?? []) {
         if (!this.has(iface) || list.some((entry) => this.ancestry(entry).includes(iface))) continue;
         list.push(iface);
       }
@@ -173,8 +202,19 @@ export class TypeModel {
     return merged;
   }
 
+  /** One property as an instance of `type` has it; walks the ancestry instead of merging every property. */
   property(type: string, prop: string): QomProperty | undefined {
-    return this.properties(type).get(prop);
+    const cached = this.propertyCache.get(type);
+    if (cached) return cached.get(prop);
+    let nearest: QomProperty | undefined;
+    for (const t of this.ancestry(type)) {
+      const p = this.get(t)?.ownProperties.get(prop);
+      if (!p) continue;
+      nearest ??= p;
+      // A default-only redeclaration takes type and description from the declaration it overrides.
+      if (p.type !== '') return nearest === p ? p : { ...p, default: nearest.default, defaultFrom: nearest.defaultFrom, declaredBy: nearest.declaredBy };
+    }
+    return nearest;
   }
 
   /** qdev_get_device_class(): a -device driver names a type, or else is a -device alias of one. */
