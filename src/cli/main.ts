@@ -33,6 +33,7 @@ function addQemuOptions(cmd: Command): Command {
     .option('-M, --machine <machine>', 'machine type (canonical, alias, or without pc-); QEMU spells it -M or -machine')
     .option('--accel <accel>', 'accelerator and its options, as QEMU\'s -accel (default tcg)')
     .option('--nodefaults', 'no default devices, as QEMU\'s -nodefaults')
+    .option('--cpu <cpu>', 'CPU model and features, as QEMU\'s -cpu (MODEL[,feat=val|+feat|-feat...])')
     .option('--global <spec>', 'DRIVER.PROP=VALUE or driver=D,property=P,value=V, as QEMU\'s -global (repeatable)', collect, [])
     .option('--device <spec>', 'TYPE[,id=ID][,prop=value...], as QEMU\'s -device (repeatable)', collect, [])
     .option('--object <spec>', 'TYPE,id=ID[,prop=value...], as QEMU\'s -object (repeatable)', collect, [])

@@ -8,6 +8,7 @@ export function describeSource(s: ValueSource): string {
     case 'machine-compat': return `machine compat, added by ${s.machine}${s.group ? ` (group ${s.group})` : ''} #${s.index}`;
     case 'sugar': return `sugar (${s.option})`;
     case 'global': return `-global #${s.index} (${s.text})`;
+    case 'cpu-feature': return `-cpu feature (${s.text})`;
     case 'option': return s.option;
     case 'instance-init': return `reset by ${s.type} instance_init after compat (QEMU 10.0.2)`;
   }

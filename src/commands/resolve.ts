@@ -11,6 +11,7 @@ import { describeSource } from './describe-source.js';
 export interface ResolveCliOptions extends DefinitionOptions {
   machine?: string;
   accel?: string;
+  cpu?: string;
   nodefaults?: boolean;
   /** -global/-device/-object in command-line order (cli/main.ts keeps the order). */
   ordered: CommandLineOption[];
@@ -23,6 +24,7 @@ export function toRequest(opts: ResolveCliOptions, defaultMachine: string | unde
   return {
     machine: opts.machine ?? defaultMachine ?? 'pc',
     ...(opts.accel ? { accel: opts.accel } : {}),
+    ...(opts.cpu !== undefined ? { cpu: opts.cpu } : {}),
     nodefaults: !!opts.nodefaults,
     options: opts.ordered,
     model: opts.model,

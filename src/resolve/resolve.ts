@@ -14,6 +14,7 @@ import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
 import { compatModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
+import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, TraceStep, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
@@ -28,13 +29,15 @@ export interface ResolveRequest {
   nodefaults?: boolean;
   /** -global, -device and -object options in command-line order. */
   options?: readonly CommandLineOption[];
+  /** The -cpu argument (MODEL[,feat=val|+feat|-feat...]); the machine's default CPU when absent. */
+  cpu?: string;
   model?: CompatModelName;
 }
 
 export type { CommandLineOption };
 
 /** A global-list entry with QEMU's `used` flag. */
-interface GlobalEntry { driver: string; property: string; value: string; text: string; index: number; used: boolean }
+interface GlobalEntry { driver: string; property: string; value: string; text: string; index: number; used: boolean; cpu?: true }
 
 /** A compat or global entry on its way to an object. */
 interface ListEntry { driver: string; property: string; value: string; optional: boolean; source: ValueSource; global?: GlobalEntry }
@@ -55,13 +58,16 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   warnings.push(...cmdline.warnings);
   if (!cmdline.ok) return done(cmdline.error, 'refused');
 
-  const ctx = new Resolution(defs, model, cmdline, machine.name, objects);
+  const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
+  const ctx = new Resolution(defs, model, cmdline, machine.name, objects, cpu);
   const nodefaults = req.nodefaults ?? false;
   try {
-    const plan = planObjects(defs, model, cmdline, machine.name, nodefaults);
+    const plan = planObjects(defs, model, cmdline, machine.name, nodefaults, cpu);
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
+        // -cpu is parsed next (parse_cpu_option), its features joining the global list.
+        if (cpu) warnings.push(...ctx.registerCpu(cpu));
       } else if ('validateDevice' in step) {
         ctx.validateDevice(step.validateDevice);
       } else {
@@ -86,13 +92,17 @@ function deprecationWarning(name: string): string {
 type PlanStep = PlannedObject | 'deprecation' | { validateDevice: number };
 
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
-function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, nodefaults: boolean): PlanStep[] {
+function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, nodefaults: boolean, cpu?: CpuOption): PlanStep[] {
   const types = model.types;
   const layoutNd = defs.machines.boardLayout(machine, true);
   const layoutDf = defs.machines.boardLayout(machine, false);
   let board: PlannedObject[] = [];
   if (nodefaults && layoutNd) board = boardObjects(layoutNd, undefined, new Set());
   else if (layoutDf) board = boardObjects(layoutDf, layoutNd, disabledDefaults([...cmd.globals.map((g) => g.driver), ...cmd.devices.map((d) => d.driver)]));
+
+  // -cpu replaces the machine's default CPU type (the board's CPUs and their place stay).
+  const defaultCpu = defs.machines.get(machine)?.defaultCpuType;
+  if (cpu?.type && defaultCpu) board = board.map((o) => (o.type === defaultCpu ? { ...o, type: cpu.type! } : o));
 
   // Machine instance_init creates the objects before `migration` (pflash, pcspk).
   const migrationAt = board.findIndex((o) => o.type === 'migration');
@@ -133,7 +143,7 @@ class Resolution {
 
   constructor(
     defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
-    machine: string, private readonly out: ResolvedObject[],
+    machine: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
   ) {
     this.types = model.types;
     this.globals = cmd.globals.map((g, i) => ({ driver: g.driver, property: g.property, value: g.value, text: g.text, index: i + 1, used: false }));
@@ -159,6 +169,15 @@ class Resolution {
     if (t.userCreatable === false) throw new Stop(`${where}Parameter 'driver' expects a pluggable device type`, 'refused');
   }
 
+  /** parse_cpu_option(): the model must exist; its features join the global list after every -global. */
+  registerCpu(cpu: CpuOption): string[] {
+    if (!cpu.type) throw new Stop(`unable to find CPU model '${cpu.model}'`, 'refused');
+    for (const f of cpu.globals) {
+      this.globals.push({ driver: cpu.type, property: f.property, value: f.value, text: `${cpu.type}.${f.property}=${f.value}`, index: this.globals.length + 1, used: false, cpu: true });
+    }
+    return cpu.warnings;
+  }
+
   create(o: PlannedObject): void {
     const obj = new ObjectState(this.types, o);
     this.out.push(obj.result);
@@ -171,13 +190,27 @@ class Resolution {
     for (const [prop, value] of this.model.resetAfterCompat(o.type)) obj.reset(prop, value);
     if (this.model.takesGlobals(o.type)) {
       const entries = this.globals.map((g): ListEntry => ({
-        driver: g.driver, property: g.property, value: g.value, optional: false, source: { kind: 'global', index: g.index, text: g.text }, global: g,
+        driver: g.driver, property: g.property, value: g.value, optional: false,
+        source: g.cpu ? { kind: 'cpu-feature', text: g.text } : { kind: 'global', index: g.index, text: g.text }, global: g,
       }));
       const where = o.origin === 'device' ? `${o.option}: ` : '';
       this.applyList(obj, entries, (msg) => new Stop(where + msg, 'refused'));
     }
     if (o.optionIndex !== undefined) this.applyOptions(obj, o);
     if (o.origin === 'accel') this.applyAccelOptions(obj, o);
+    if (this.cpu?.type === o.type) this.applyCpuPlusMinus(obj, this.cpu);
+  }
+
+  /** x86_cpu_expand_features() at realize: +feat then -feat, over everything before them. */
+  private applyCpuPlusMinus(obj: ObjectState, cpu: CpuOption): void {
+    for (const [names, value] of [[cpu.plus, 'on'], [cpu.minus, 'off']] as const) {
+      for (const name of names) {
+        const prop = this.types.property(obj.type, name);
+        if (!prop) throw new Stop(`Property '${obj.type}.${name}' not found`, 'refused');
+        const parsed = parseGlobalValue(prop, value, obj.type);
+        if (parsed.ok) obj.apply(prop, parsed.value, { driver: obj.type, property: name, value, source: { kind: 'option', option: `-cpu ${cpu.text}` } });
+      }
+    }
   }
 
   /**

@@ -10,6 +10,8 @@ export type ValueSource =
   | { kind: 'machine-compat'; machine: string; index: number; group?: string }
   | { kind: 'sugar'; option: string }
   | { kind: 'global'; index: number; text: string }
+  /** A -cpu feature: a global registered after every -global. */
+  | { kind: 'cpu-feature'; text: string }
   | { kind: 'option'; option: string }
   /** QEMU code that overwrites the value after compat (10.0.2's sev-guest instance_init). */
   | { kind: 'instance-init'; type: string };

@@ -66,4 +66,30 @@ describeLive('resolve agrees with QEMU 10.0.2', () => {
     expect(results.reduce((n, r) => n + r.valuesCompared, 0)).toBeGreaterThan(0);
     expect(report(results)).toBe('');
   }, 240_000);
+
+  it('-cpu: model lookup, features as globals after every -global, +feat/-feat at realize, ambiguity warnings', async () => {
+    const g = (arg: string) => ({ kind: 'global' as const, arg });
+    const cases: Array<{ machine: string; cpu: string; options?: ReturnType<typeof g>[] }> = [
+      { machine: 'pc-q35-10.0', cpu: 'nosuch' },
+      { machine: 'pc-q35-2.4', cpu: 'nosuch' },
+      { machine: 'pc-q35-10.0', cpu: 'qemu64,pmu=maybe' },
+      { machine: 'pc-q35-2.4', cpu: 'qemu64,zzz=1' },
+      { machine: 'pc-q35-10.0', cpu: 'Haswell,x_y=1' },
+      { machine: 'pc-q35-10.0', cpu: 'qemu64,+zzz' },
+      { machine: 'pc-q35-10.0', cpu: 'qemu64,pmu=on', options: [g('qemu64-x86_64-cpu.pmu=off')] },
+      { machine: 'pc-q35-10.0', cpu: 'qemu64,pmu=off', options: [g('x86_64-cpu.pmu=on')] },
+      { machine: 'pc-i440fx-9.1', cpu: 'qemu64,+pmu,pmu=off' },
+      // Models whose features TCG supports: realize filtering ("TCG doesn't support requested
+      // feature", the value forced off) is accelerator behaviour resolve does not model.
+      { machine: 'pc-i440fx-9.1', cpu: 'qemu64,-pmu,+pmu,pmu=on' },
+      { machine: 'pc-q35-8.2', cpu: 'qemu64,,,pmu' },
+      { machine: 'pc-i440fx-2.4', cpu: 'pentium,pmu=on', options: [g('cpu.pmu=off')] },
+      { machine: 'pc-q35-10.0', cpu: 'qemu64', options: [g('qemu64-x86_64-cpu.nosuch=1')] },
+    ];
+    const results = await mapLimit(cases, CONCURRENCY, (c) =>
+      differential(QEMU_BINARY, defs, { category: 'cpu', machine: c.machine, nodefaults: true, cpu: c.cpu, options: c.options ?? [] }));
+    summaries.push(summaryLine('c. -cpu scenarios', results));
+    expect(results.some((r) => r.observed.error !== null) && results.some((r) => r.observed.error === null)).toBe(true);
+    expect(report(results)).toBe('');
+  }, 120_000);
 });

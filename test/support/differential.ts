@@ -30,6 +30,8 @@ export interface Scenario {
   options: CommandLineOption[];
   /** Only `tcg` (the harness always runs TCG). */
   accel?: string;
+  /** The -cpu argument. */
+  cpu?: string;
 }
 
 const PROG = 'qemu-system-x86_64: ';
@@ -160,6 +162,7 @@ export function scenarioArgs(s: Scenario): string[] {
   if (s.accel !== undefined && s.accel !== 'tcg') throw new Error(`differential: only -accel tcg is supported (${s.accel})`);
   const args = ['-M', s.machine];
   if (s.nodefaults) args.push('-nodefaults');
+  if (s.cpu !== undefined) args.push('-cpu', s.cpu);
   for (const o of s.options) args.push(`-${o.kind}`, o.arg);
   return args;
 }
@@ -270,7 +273,7 @@ export function realizeChange(types: TypeModel, type: string, property: string, 
 }
 
 export function label(s: Scenario): string {
-  return [s.category ? `[${s.category}]` : '', '-M', s.machine, s.nodefaults ? '-nodefaults' : '', ...s.options.map((o) => `-${o.kind} ${o.arg}`)]
+  return [s.category ? `[${s.category}]` : '', '-M', s.machine, s.nodefaults ? '-nodefaults' : '', s.cpu !== undefined ? `-cpu ${s.cpu}` : '', ...s.options.map((o) => `-${o.kind} ${o.arg}`)]
     .filter(Boolean).join(' ');
 }
 
@@ -310,7 +313,10 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
 
 /** resolve + QEMU + compare for one scenario. `onlyMachineCompat`: read only properties machine compat touched. */
 export async function differential(binary: string, defs: Definitions, s: Scenario, opts: { onlyMachineCompat?: boolean } = {}): Promise<Comparison> {
-  const resolved = resolve(defs, { machine: s.machine, nodefaults: s.nodefaults, options: s.options, model: 'qdev', ...(s.accel ? { accel: s.accel } : {}) });
+  const resolved = resolve(defs, {
+    machine: s.machine, nodefaults: s.nodefaults, options: s.options, model: 'qdev',
+    ...(s.accel ? { accel: s.accel } : {}), ...(s.cpu !== undefined ? { cpu: s.cpu } : {}),
+  });
   const reads = resolved.outcome === 'started' ? valueReads(resolved, defs.types, opts.onlyMachineCompat) : [];
   const observed = await runQemu(binary, s, reads);
   return compare(s, resolved, observed, defs.types, reads);
