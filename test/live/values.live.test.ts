@@ -10,6 +10,7 @@ import { QemuExitedError, QmpSession, runQemu, type QemuRunResult } from '../../
 import type { ExactJson } from '../../src/qemu/json-exact.js';
 import { parseGlobalValue, type PropertyInfo, type ValueContext, type QomValue } from '../../src/resolve/values.js';
 import { parseGlobal, parseDevice, parseObject, type OptionResult } from '../../src/resolve/options.js';
+import { mulberry32 } from '../support/prng.js';
 
 const Q35 = ['-M', 'q35', '-nodefaults'];
 const PROG = 'qemu-system-x86_64: ';
@@ -119,17 +120,7 @@ const FIXED: Case[] = [
   ...on(T.guid, ['zz', '324E6EAF-D1D1-4BF6-BF41-B9BB6C91FB87', '324e6eaf-d1d1-4bf6-bf41-b9bb6c91fb8']),
 ];
 
-/** mulberry32: a small seeded PRNG, so the random cases are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 function randomCases(seed: number, count: number): Case[] {
   const rnd = prng(seed);

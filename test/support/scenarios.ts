@@ -16,17 +16,8 @@ import type { Scenario } from './differential.js';
 
 export const DEFAULT_SEED = 0x51c0de;
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from './prng.js';
+
 
 /** PCI devices that realize on pc and q35 without any backend. */
 const PCI_DEVICES = [
