@@ -6,6 +6,7 @@
 import type { PropertyDef, TypeDef, TypesFile } from '../load/schema.js';
 import type { ExactJson } from '../qemu/json-exact.js';
 import type { QmpProperty, QmpType } from './qmp-introspect.js';
+import { choicesFromDescription as choicesInDescription } from '../resolve/values.js';
 
 export interface TypeFacts {
   types: readonly QmpType[];
@@ -35,10 +36,7 @@ const NON_ENUM_TYPES = /^(bool|str|string|u?int(8|16|32|64)?|size|number|busnr|l
 
 /** Enum choices as QEMU spells them in the description ("on/off/auto", "Policy … (discard/delay/slew)"). */
 export function choicesFromDescription(type: string, description: string | undefined): string[] | undefined {
-  if (!description || NON_ENUM_TYPES.test(type)) return undefined;
-  const m = /^([\w.+-]+(?:[/|][\w.+-]+)+)$/.exec(description) ?? /\(([^()\s]+(?:[/|][^()\s]+)+)\)$/.exec(description)
-    ?? /values \(([^()\s]+(?:\/[^()\s]+)+)\)$/.exec(description);
-  return m ? m[1]!.split(/[/|]/) : undefined;
+  return NON_ENUM_TYPES.test(type) ? undefined : choicesInDescription(description);
 }
 
 export function deriveTypes(arch: string, facts: TypeFacts): TypesFile {

@@ -1,5 +1,5 @@
 /** Reading definition directories from disk (the loader itself is pure). */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionError } from '../errors.js';
 import { buildDefinitions, REQUIRED_FILES, type Definitions, type DefinitionSources, type ValidatedFiles } from './build.js';
@@ -53,9 +53,4 @@ export async function loadDefinitionsFromDisk(opts: DefinitionLocation = {}): Pr
   }
   const { loadDefinitions } = await import('./loader.js');
   return loadDefinitions(src);
-}
-
-/** Architectures available under a machines/ root. */
-export function listArchitectures(root: string = EMBEDDED_MACHINES_DIR): string[] {
-  return readdirSync(root).filter((d) => d !== 'schema' && statSync(join(root, d)).isDirectory()).sort();
 }

@@ -184,8 +184,6 @@ export class TypeModel {
     return [...candidates].filter((c) => this.isA(type, c));
   }
 
-  isDevice(type: string): boolean { return this.isA(type, 'device'); }
-
   /** All properties of an instance of `type`, inherited ones included, by name. */
   properties(type: string): ReadonlyMap<string, QomProperty> {
     const cached = this.propertyCache.get(type);
