@@ -47,7 +47,7 @@ export class SourceFile {
    * momoa is needed at all.
    */
   duplicateKeys(): Array<{ path: JsonPath; at: Position; first: Position }> {
-    if (this.data === undefined || !hasDuplicateKeys(this.text)) return [];
+    if (this.data === undefined || !hasDuplicateKeys(this.text, this.data)) return [];
     const positioned = PositionedJson.parse(this.text);
     if (!positioned) return [];
     const out: Array<{ path: JsonPath; at: Position; first: Position }> = [];
@@ -100,43 +100,45 @@ function describeSyntaxError(text: string, v8Message: string): SyntaxProblem {
 }
 
 /**
- * Whether any object in (valid) JSON text repeats a key: one pass over the
- * characters, skipping string contents with indexOf. (Counting key tokens
- * against the parsed members looks cheaper but cannot tell a closing quote
- * before a colon from an opening one: `":"` is a key and a value.)
+ * Whether any object in valid JSON `text` repeats a key, given `data`, its
+ * JSON.parse result: JSON.parse keeps one member per repeated key, so the
+ * text then has more key tokens than the parsed objects have members. Two
+ * lean passes (a token scan that skips string contents with indexOf, a walk
+ * of the parsed objects) cost less than tracking key sets per object.
  */
-export function hasDuplicateKeys(text: string): boolean {
-  // One entry per open container: the keys seen so far for objects, null for
-  // arrays. Key sets are reused by depth: types.json has ~20 000 objects.
-  const stack: Array<Set<string> | null> = [];
-  const pool: Array<Set<string>> = [];
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    switch (text.charCodeAt(i)) {
-      case 0x22: { // "
-        const end = stringEnd(text, i);
-        if (expectKey) {
-          const raw = text.slice(i + 1, end);
-          const key = raw.includes('\\') ? (JSON.parse(text.slice(i, end + 1)) as string) : raw;
-          const keys = stack[stack.length - 1]!;
-          if (keys.has(key)) return true;
-          keys.add(key);
-          expectKey = false;
-        }
-        i = end;
-        break;
-      }
-      case 0x7b: { // {
-        const keys = pool[stack.length] ?? (pool[stack.length] = new Set());
-        keys.clear();
-        stack.push(keys);
-        expectKey = true;
-        break;
-      }
-      case 0x5b: stack.push(null); expectKey = false; break; // [
-      case 0x7d: case 0x5d: stack.pop(); expectKey = false; break; // } ]
-      case 0x2c: expectKey = stack[stack.length - 1] instanceof Set; break; // ,
+export function hasDuplicateKeys(text: string, data: unknown): boolean {
+  return keyTokens(text) !== memberCount(data);
+}
+
+/** Strings followed by a colon: in valid JSON, exactly the keys. */
+function keyTokens(text: string): number {
+  let keys = 0;
+  for (let q = text.indexOf('"'); q !== -1; q = text.indexOf('"', q + 1)) {
+    q = stringEnd(text, q);
+    let k = q + 1;
+    for (let c = text.charCodeAt(k); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++k));
+    if (text.charCodeAt(k) === 0x3a) keys++;
+  }
+  return keys;
+}
+
+/** Members of every object in parsed JSON; iterative, as the nesting of untrusted input has no bound. */
+function memberCount(data: unknown): number {
+  let members = 0;
+  const stack: unknown[] = [data];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (typeof v[i] === 'object') stack.push(v[i]);
+      continue;
+    }
+    // for-in: parsed JSON has own members only, and `__proto__` is one of them.
+    for (const k in v) {
+      members++;
+      const child = (v as Record<string, unknown>)[k];
+      if (typeof child === 'object') stack.push(child);
     }
   }
-  return false;
+  return members;
 }

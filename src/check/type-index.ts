@@ -60,7 +60,7 @@ export class TypeIndex {
       const having: string[] = [];
       const lacking: string[] = [];
       for (const t of this.reached(driver)) {
-        if (this.property(t, prop)) having.push(t);
+        if (this.model.hasProperty(t, prop)) having.push(t);
         else if (this.knowsProperties(t)) lacking.push(t);
       }
       split = { having, lacking };

@@ -10,6 +10,7 @@ import type { QomProperty, TypeModel } from '../model/types.js';
 import { parseGlobalValue } from '../resolve/values.js';
 import type { RawFinding, RuleId } from './rules.js';
 import { nearNames } from './type-index.js';
+import type { PropertyDef } from '../load/schema.js';
 import type { TypesView, TypeView } from './views.js';
 
 export function typeFindings(view: TypesView, model: TypeModel, file: number): RawFinding[] {
@@ -73,37 +74,76 @@ function cycle(t: TypeView, model: TypeModel, report: Report): void {
  * the owning type (x86 CPU and memory backend properties).
  */
 const acceptedDefaults = new Set<string>();
+/** Values accepted for types whose parse depends on the type alone, by type. */
+const acceptedByType = new Map<string, Set<string>>();
 const BY_TYPE_ALONE = new Set(['bool', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'int']);
+const NO_PROPERTIES: ReadonlyMap<string, QomProperty> = new Map();
 
 function defaults(t: TypeView, model: TypeModel, report: Report): void {
-  const ownerKind = /-(x86_64|i386)-cpu$/.test(t.def.name) ? 'cpu' : t.def.name.startsWith('memory-backend') ? 'hostmem' : '';
+  const { def } = t;
+  const ownerKind = /-(x86_64|i386)-cpu$/.test(def.name) ? 'cpu' : def.name.startsWith('memory-backend') ? 'hostmem' : '';
   // Read the raw declarations against the parent's merged properties (cached once per parent: the
   // ~150 CPU models share x86_64-cpu's), instead of converting every type's ~300 defaults.
-  const inherited = t.def.parent && model.has(t.def.parent) ? model.properties(t.def.parent) : new Map<string, QomProperty>();
-  const own = new Map((t.def.properties ?? []).map((p) => [p.name, p]));
-  for (const [name, path] of t.propertyPaths) {
-    const fromRecord = path[path.length - 2] === 'defaults';
-    const decl = fromRecord ? undefined : own.get(name);
-    const value = fromRecord ? t.def.defaults?.[name] : decl?.default;
+  const inherited = def.parent && model.has(def.parent) ? model.properties(def.parent) : NO_PROPERTIES;
+  const list = def.properties ?? [];
+  // As in the model, the last declaration of a name counts.
+  const own = new Map<string, PropertyDef>();
+  for (const p of list) own.set(p.name, p);
+  const problem = (name: string, value: string, decl: PropertyDef | undefined, path: JsonPath) => {
     const base = inherited.get(name);
-    const type = decl?.type ?? base?.type;
-    if (value === null || value === undefined || !type) continue;
-    const description = decl ? decl.description : base?.description;
-    const choices = decl?.type ? decl.choices : base?.choices;
-    const prop = { name, type, ...(description !== undefined ? { description } : {}), ...(choices ? { choices: [...choices] } : {}) };
-    // Booleans parse by type alone; integers too outside CPUs and backends (whose
-    // setters check ranges of their own); strings, sizes and enums may depend on
-    // the name, description or choices.
-    const key = (ownerKind === '' || type === 'bool') && BY_TYPE_ALONE.has(type) ? `${type}\u0000${value}`
-      : [ownerKind, name, type, value, description ?? '', (choices ?? []).join('/')].join('\u0000');
-    if (acceptedDefaults.has(key)) continue;
-    const parsed = parseGlobalValue(prop, value, t.def.name, {
-      netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value],
-    });
-    // An assertion in the visitor (PCI addr) says nothing about the default itself.
-    if (parsed.ok || parsed.abort) { acceptedDefaults.add(key); continue; }
-    report('type-default-invalid', fromRecord ? path : [...path, 'default'],
-      `default "${value}" of ${t.def.name}.${name} (${type}) does not parse: ${parsed.reason.split('\n')[0]}`,
+    const reason = defaultProblem(def.name, ownerKind, name, value, decl, base);
+    if (reason === undefined) return;
+    report('type-default-invalid', path, `default "${value}" of ${def.name}.${name} (${decl?.type ?? base?.type}) does not parse: ${reason}`,
       'record the default in QEMU value syntax (as -global takes it), or null when unknown');
+  };
+  for (let j = 0; j < list.length; j++) {
+    const decl = list[j]!;
+    if (decl.default === null || decl.default === undefined || own.get(decl.name) !== decl) continue;
+    if (isAccepted(decl.type ?? inherited.get(decl.name)?.type, ownerKind, decl.default)) continue;
+    problem(decl.name, decl.default, decl, [...t.path, 'properties', j, 'default']);
   }
+  // The defaults record: ~240 per CPU model, nearly all booleans already seen. Keep this loop lean.
+  const record = def.defaults;
+  if (!record) return;
+  // for-in: the record is parsed JSON (own members only) and this is the hottest loop of `check`.
+  for (const name in record) {
+    const value = record[name];
+    if (value === null || value === undefined || (list.length > 0 && own.has(name))) continue;
+    if (isAccepted(inherited.get(name)?.type, ownerKind, value)) continue;
+    problem(name, value, undefined, [...t.path, 'defaults', name]);
+  }
+}
+
+/** Whether a value of a type that parses by type alone was accepted before (the common case, answered cheaply). */
+function isAccepted(type: string | undefined, ownerKind: string, value: string): boolean {
+  if (type === undefined || (ownerKind !== '' && type !== 'bool')) return false;
+  return acceptedByType.get(type)?.has(value) ?? false;
+}
+
+/** Why a recorded default does not parse for its property type; undefined when it does (or the type is unknown). */
+function defaultProblem(owner: string, ownerKind: string, name: string, value: string, decl: PropertyDef | undefined,
+  base: QomProperty | undefined): string | undefined {
+  const type = decl?.type ?? base?.type;
+  if (!type) return undefined;
+  // Booleans parse by type alone; integers too outside CPUs and backends (whose
+  // setters check ranges of their own); strings, sizes and enums may depend on
+  // the name, description or choices.
+  const byTypeAlone = (ownerKind === '' || type === 'bool') && BY_TYPE_ALONE.has(type);
+  let accepted = byTypeAlone ? acceptedByType.get(type) : undefined;
+  if (byTypeAlone && !accepted) acceptedByType.set(type, (accepted = new Set()));
+  if (accepted?.has(value)) return undefined;
+  const description = decl ? decl.description : base?.description;
+  const choices = decl?.type ? decl.choices : base?.choices;
+  const key = accepted ? '' : [ownerKind, name, type, value, description ?? '', (choices ?? []).join('/')].join('\u0000');
+  if (!accepted && acceptedDefaults.has(key)) return undefined;
+  const prop = { name, type, ...(description !== undefined ? { description } : {}), ...(choices ? { choices: [...choices] } : {}) };
+  const parsed = parseGlobalValue(prop, value, owner, {
+    netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value],
+  });
+  // An assertion in the visitor (PCI addr) says nothing about the default itself.
+  if (parsed.ok || parsed.abort) {
+    if (accepted) accepted.add(value); else acceptedDefaults.add(key);
+    return undefined;
+  }
+  return parsed.reason.split('\n')[0];
 }

@@ -5,7 +5,7 @@
  * into Maps only: a `__proto__` key in untrusted data stays a plain string.
  */
 import type { JsonPath } from '../load/json.js';
-import type { PropertyDef, TypeDef } from '../load/schema.js';
+import type { TypeDef } from '../load/schema.js';
 
 type Obj = Record<string, unknown>;
 
@@ -117,8 +117,6 @@ const optionalString = <K extends string>(key: K, v: unknown): { [P in K]?: stri
 export interface TypeView {
   readonly path: JsonPath;
   readonly def: TypeDef;
-  /** Path of each property by name (its last occurrence). */
-  readonly propertyPaths: ReadonlyMap<string, JsonPath>;
   /** The entry did not match the schema; only name and parent were kept. */
   readonly partial: boolean;
 }
@@ -142,14 +140,10 @@ export function readTypes(data: unknown, malformed: ReadonlySet<number>): TypesV
     const path = ['types', i];
     if (malformed.has(i)) {
       const parent = nonEmpty(field(t, 'parent')) ?? null;
-      types.push({ path, def: { name, parent, abstract: true }, propertyPaths: new Map(), partial: true });
+      types.push({ path, def: { name, parent, abstract: true }, partial: true });
       return;
     }
-    const def = t as TypeDef;
-    const propertyPaths = new Map<string, JsonPath>();
-    (def.properties ?? []).forEach((p: PropertyDef, j: number) => propertyPaths.set(p.name, [...path, 'properties', j]));
-    for (const name of Object.keys(def.defaults ?? {})) if (!propertyPaths.has(name)) propertyPaths.set(name, [...path, 'defaults', name]);
-    types.push({ path, def, propertyPaths, partial: false });
+    types.push({ path, def: t as TypeDef, partial: false });
   });
   return { arch: nonEmpty(field(data, 'arch')), types };
 }

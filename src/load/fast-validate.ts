@@ -26,68 +26,84 @@ interface JsonSchema {
 const SUPPORTED = new Set(['type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'minLength', 'enum', 'anyOf',
   '$schema', '$id', 'title', 'description', 'default']);
 
+/**
+ * Compiles the schema to the source of one JavaScript function per schema
+ * node (as ajv does): a closure per keyword costs several times more on the
+ * ~75 000 members of types.json, and `check` runs this on every start.
+ */
 export function compileJsonSchema(schema: JsonSchema): Check {
+  const functions: string[] = [];
+  const root = emit(schema, functions);
+  // The source is built from the schema's own keywords; names and values are embedded with JSON.stringify.
+  return new Function(`'use strict';\n${functions.join('\n')}\nreturn ${root};`)() as Check;
+}
+
+/** Emits a function for `schema` into `out` and returns its name. */
+function emit(schema: JsonSchema, out: string[]): string {
   for (const k of Object.keys(schema)) {
     if (!SUPPORTED.has(k)) throw new Error(`fast-validate: unsupported JSON Schema keyword '${k}'`);
   }
-  const checks: Check[] = [];
-  if (schema.type !== undefined) checks.push(typeCheck(Array.isArray(schema.type) ? schema.type : [schema.type]));
+  const name = `v${out.length}`;
+  out.push(''); // reserve the slot: nested schemas get later numbers
+  const body: string[] = [];
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    body.push(`if (!(${types.map(typeTest).join(' || ')})) return false;`);
+  }
   if (schema.minLength !== undefined) {
     const min = schema.minLength;
     // Code points, as JSON Schema counts them; a non-empty string has at least one.
-    checks.push((v) => typeof v !== 'string' || (v.length >= min && (min <= 1 || [...v].length >= min)));
+    body.push(`if (typeof v === 'string' && (v.length < ${min}${min > 1 ? ` || [...v].length < ${min}` : ''})) return false;`);
   }
-  if (schema.enum) {
-    const allowed = schema.enum;
-    checks.push((v) => allowed.includes(v));
-  }
+  if (schema.enum) body.push(`if (!${JSON.stringify(schema.enum)}.includes(v)) return false;`);
   if (schema.anyOf) {
-    const alts = schema.anyOf.map(compileJsonSchema);
-    checks.push((v) => alts.some((a) => a(v)));
+    const alts = schema.anyOf.map((a) => emit(a, out));
+    body.push(`if (!(${alts.map((a) => `${a}(v)`).join(' || ')})) return false;`);
   }
   if (schema.items) {
-    const item = compileJsonSchema(schema.items);
-    checks.push((v) => !Array.isArray(v) || v.every(item));
+    const item = emit(schema.items, out);
+    body.push(`if (Array.isArray(v)) for (let i = 0; i < v.length; i++) if (!${item}(v[i])) return false;`);
   }
-  if (schema.properties || schema.required || schema.additionalProperties !== undefined || schema.propertyNames) checks.push(objectCheck(schema));
-  return (v) => checks.every((c) => c(v));
+  if (schema.properties || schema.required || schema.additionalProperties !== undefined || schema.propertyNames) {
+    body.push(emitObject(schema, out));
+  }
+  out[Number(name.slice(1))] = `function ${name}(v) {\n${body.join('\n')}\nreturn true;\n}`;
+  return name;
 }
 
-function typeCheck(types: string[]): Check {
-  const preds = types.map((t): Check => {
-    switch (t) {
-      case 'string': return (v) => typeof v === 'string';
-      case 'boolean': return (v) => typeof v === 'boolean';
-      case 'null': return (v) => v === null;
-      case 'array': return (v) => Array.isArray(v);
-      case 'object': return (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-      case 'number': return (v) => typeof v === 'number' && Number.isFinite(v);
-      case 'integer': return (v) => Number.isInteger(v);
-      default: throw new Error(`fast-validate: unsupported type '${t}'`);
-    }
-  });
-  return (v) => preds.some((p) => p(v));
+function typeTest(t: string): string {
+  switch (t) {
+    case 'string': return `typeof v === 'string'`;
+    case 'boolean': return `typeof v === 'boolean'`;
+    case 'null': return 'v === null';
+    case 'array': return 'Array.isArray(v)';
+    case 'object': return `(typeof v === 'object' && v !== null && !Array.isArray(v))`;
+    case 'number': return `(typeof v === 'number' && Number.isFinite(v))`;
+    case 'integer': return 'Number.isInteger(v)';
+    default: throw new Error(`fast-validate: unsupported type '${t}'`);
+  }
 }
 
-function objectCheck(schema: JsonSchema): Check {
-  const props = new Map(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, compileJsonSchema(s)]));
-  const required = schema.required ?? [];
+function emitObject(schema: JsonSchema, out: string[]): string {
   const extra = schema.additionalProperties;
-  const closed = extra === false;
-  const extraCheck = typeof extra === 'object' ? compileJsonSchema(extra) : undefined;
-  const nameCheck = schema.propertyNames ? compileJsonSchema(schema.propertyNames) : undefined;
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return true;
-    const obj = v as Record<string, unknown>;
-    for (const r of required) if (!Object.hasOwn(obj, r) || obj[r] === undefined) return false;
-    for (const k of Object.keys(obj)) {
-      // zod drops a record's `__proto__` key: let zod produce that output.
-      if (k === '__proto__') return false;
-      if (nameCheck && !nameCheck(k)) return false;
-      const check = props.get(k) ?? extraCheck;
-      if (!check) { if (closed) return false; continue; }
-      if (!check(obj[k])) return false;
-    }
-    return true;
-  };
+  const extraCheck = typeof extra === 'object' ? emit(extra, out) : undefined;
+  const nameCheck = schema.propertyNames ? emit(schema.propertyNames, out) : undefined;
+  const cases = Object.entries(schema.properties ?? {}).map(([k, s]) => `case ${JSON.stringify(k)}: if (!${emit(s, out)}(v[k])) return false; break;`);
+  const fallback = extra === false ? 'return false;' : extraCheck ? `if (!${extraCheck}(v[k])) return false;` : 'break;';
+  const required = (schema.required ?? []).map((r) => {
+    const key = JSON.stringify(r);
+    return `if (!Object.hasOwn(v, ${key}) || v[${key}] === undefined) return false;`;
+  });
+  return [
+    `if (typeof v === 'object' && v !== null && !Array.isArray(v)) {`,
+    ...required,
+    // for-in sees own enumerable keys here: parsed JSON inherits none.
+    `for (const k in v) {`,
+    // zod drops a record's \`__proto__\` key: let zod produce that output.
+    `if (k === '__proto__') return false;`,
+    ...(nameCheck ? [`if (!${nameCheck}(k)) return false;`] : []),
+    `switch (k) {`, ...cases, `default: ${fallback}`, `}`,
+    `}`,
+    `}`,
+  ].join('\n');
 }

@@ -44,8 +44,12 @@ export class TypeModel {
   private readonly types = new Map<string, QomType>();
   private readonly typeNames = new Set<string>();
   private readonly ancestryCache = new Map<string, readonly string[]>();
-  private readonly castCache = new Map<string, boolean>();
+  private readonly interfaceFlag = new Map<string, boolean>();
+  private readonly interfaceCache = new Map<string, readonly string[]>();
   private readonly propertyCache = new Map<string, ReadonlyMap<string, QomProperty>>();
+  /** Single own properties converted from raw definitions (see ownProperty). */
+  private readonly ownCache = new Map<string, Map<string, QomProperty | undefined>>();
+  private readonly declarationIndex = new Map<string, Map<string, PropertyDef>>();
   private aliasCache: Map<string, string> | undefined;
 
   constructor(defs: readonly TypeDef[]) {
@@ -107,7 +111,38 @@ export class TypeModel {
     if (t) return t.ownProperties.has(prop);
     const d = this.raw.get(type);
     if (!d) return false;
-    return (d.properties?.some((p) => p.name === prop) ?? false) || (d.defaults !== undefined && Object.hasOwn(d.defaults, prop));
+    return (d.defaults !== undefined && Object.hasOwn(d.defaults, prop)) || this.rawDeclaration(d, prop) !== undefined;
+  }
+
+  /**
+   * The type's own declaration of `prop`, converted alone: a compat entry on
+   * `device` asks one property of ~500 types, and converting each whole type
+   * (a CPU model has ~300 defaults) would cost far more than the question.
+   */
+  private rawDeclaration(def: TypeDef, prop: string): PropertyDef | undefined {
+    const list = def.properties;
+    if (!list) return undefined;
+    // Most types declare a handful of properties: a scan beats building a Map.
+    if (list.length < 32) return list.find((p) => p.name === prop);
+    let index = this.declarationIndex.get(def.name);
+    if (!index) this.declarationIndex.set(def.name, (index = new Map(list.map((p) => [p.name, p]))));
+    return index.get(prop);
+  }
+
+  private ownProperty(type: string, prop: string): QomProperty | undefined {
+    const t = this.types.get(type);
+    if (t) return t.ownProperties.get(prop);
+    const def = this.raw.get(type);
+    if (!def) return undefined;
+    let own = this.ownCache.get(type);
+    if (!own) this.ownCache.set(type, (own = new Map()));
+    if (own.has(prop)) return own.get(prop);
+    const decl = this.rawDeclaration(def, prop);
+    const converted = decl ? toQomProperty(decl, def.name)
+      : def.defaults !== undefined && Object.hasOwn(def.defaults, prop) ? defaultOnly(prop, def.defaults[prop]!, def)
+      : undefined;
+    own.set(prop, converted);
+    return converted;
   }
 
   /** Whether `type` itself declares any property. */
@@ -143,7 +178,9 @@ export class TypeModel {
    * ObjectClass.interfaces: the parent's list, then each interface the type
    * declares unless an entry already is or descends from it (type_initialize).
    */
-  classInterfaces(type: string): string[] {
+  classInterfaces(type: string): readonly string[] {
+    const cached = this.interfaceCache.get(type);
+    if (cached) return cached;
     const list: string[] = [];
     for (const ancestor of [...this.ancestry(type)].reverse()) {
       for (const iface of this.types.get(ancestor)?.interfaces ?? this.raw.get(ancestor)?.interfaces ?? []) {
@@ -151,6 +188,7 @@ export class TypeModel {
         list.push(iface);
       }
     }
+    this.interfaceCache.set(type, list);
     return list;
   }
 
@@ -161,20 +199,20 @@ export class TypeModel {
    * (an ambiguous cast fails, so `-global interface.x=1` reaches no device).
    */
   isA(type: string, target: string): boolean {
-    const key = `${type}\u0000${target}`;
-    const hit = this.castCache.get(key);
-    if (hit !== undefined) return hit;
-    let result: boolean;
-    if (type === target) result = true;
-    else if (!this.has(target) || !this.has(type)) result = false;
-    else {
-      const ifaces = this.classInterfaces(type);
-      result = ifaces.length > 0 && this.ancestry(target).includes('interface')
-        ? ifaces.filter((i) => this.ancestry(i).includes(target)).length === 1
-        : this.ancestry(type).includes(target);
-    }
-    this.castCache.set(key, result);
-    return result;
+    if (type === target) return true;
+    if (!this.has(target) || !this.has(type)) return false;
+    const ifaces = this.classInterfaces(type);
+    // Ancestry chains are short: scanning them beats a cache keyed by both names.
+    if (ifaces.length === 0 || !this.isInterface(target)) return this.ancestry(type).includes(target);
+    let matches = 0;
+    for (const i of ifaces) if (this.ancestry(i).includes(target)) matches++;
+    return matches === 1;
+  }
+
+  private isInterface(type: string): boolean {
+    let known = this.interfaceFlag.get(type);
+    if (known === undefined) this.interfaceFlag.set(type, (known = this.ancestry(type).includes('interface')));
+    return known;
   }
 
   /** Every name `isA(type, name)` holds for: ancestors and (unambiguous) interfaces with their parents. */
@@ -206,13 +244,34 @@ export class TypeModel {
     if (cached) return cached.get(prop);
     let nearest: QomProperty | undefined;
     for (const t of this.ancestry(type)) {
-      const p = this.get(t)?.ownProperties.get(prop);
+      const p = this.ownProperty(t, prop);
       if (!p) continue;
       nearest ??= p;
       // A default-only redeclaration takes type and description from the declaration it overrides.
       if (p.type !== '') return nearest === p ? p : { ...p, default: nearest.default, defaultFrom: nearest.defaultFrom, declaredBy: nearest.declaredBy };
     }
     return nearest;
+  }
+
+  /** Whether an instance of `type` has `prop`: a cheaper property() !== undefined (no conversion). */
+  hasProperty(type: string, prop: string): boolean {
+    const cached = this.propertyCache.get(type);
+    if (cached) return cached.has(prop);
+    for (const t of this.ancestry(type)) if (this.declares(t, prop)) return true;
+    return false;
+  }
+
+  /**
+   * The nearest declaration of `prop` that gives its QOM type: what parsing a
+   * value depends on. Shared by every subtype that only changes the default,
+   * so callers may cache per declaration.
+   */
+  typedDeclaration(type: string, prop: string): QomProperty | undefined {
+    for (const t of this.ancestry(type)) {
+      const p = this.ownProperty(t, prop);
+      if (p && p.type !== '') return p;
+    }
+    return undefined;
   }
 
   /** qdev_get_device_class(): a -device driver names a type, or else is a -device alias of one. */
@@ -233,24 +292,28 @@ export class TypeModel {
   }
 }
 
+function toQomProperty(p: PropertyDef, declaredBy: string): QomProperty {
+  return {
+    name: p.name,
+    type: p.type ?? '',
+    default: p.default ?? null,
+    ...(p.defaultFrom ? { defaultFrom: p.defaultFrom } : {}),
+    ...(p.description !== undefined ? { description: p.description } : {}),
+    ...(p.choices ? { choices: p.choices } : {}),
+    declaredBy,
+  };
+}
+
+/** A default-only redeclaration (the `defaults` record); merged with the inherited declaration by properties(). */
+function defaultOnly(name: string, value: string, def: TypeDef): QomProperty {
+  return { name, type: '', default: value, ...(def.defaultsFrom ? { defaultFrom: def.defaultsFrom } : {}), declaredBy: def.name };
+}
+
 function toQomType(def: TypeDef): QomType {
   const ownProperties = new Map<string, QomProperty>();
-  for (const p of def.properties ?? []) {
-    ownProperties.set(p.name, {
-      name: p.name,
-      type: p.type ?? '',
-      default: p.default ?? null,
-      ...(p.defaultFrom ? { defaultFrom: p.defaultFrom } : {}),
-      ...(p.description !== undefined ? { description: p.description } : {}),
-      ...(p.choices ? { choices: p.choices } : {}),
-      declaredBy: def.name,
-    });
-  }
-  // Default-only redeclarations; merged with the inherited declaration by properties().
+  for (const p of def.properties ?? []) ownProperties.set(p.name, toQomProperty(p, def.name));
   for (const [name, value] of Object.entries(def.defaults ?? {})) {
-    if (!ownProperties.has(name)) {
-      ownProperties.set(name, { name, type: '', default: value, ...(def.defaultsFrom ? { defaultFrom: def.defaultsFrom } : {}), declaredBy: def.name });
-    }
+    if (!ownProperties.has(name)) ownProperties.set(name, defaultOnly(name, value, def));
   }
   return {
     name: def.name,
