@@ -79,11 +79,10 @@ export class TypeIndex {
    * that have the property. One family is a strong hint for a misnamed driver.
    */
   propertyFamilies(prop: string): readonly string[] {
-    // Asked only for unknown drivers: a scan of the types beats indexing every property.
-    const declares = (t: string) => this.model.declares(t, prop);
     const out: string[] = [];
-    for (const t of this.model.names()) {
-      if (declares(t) && !this.model.ancestry(t).slice(1).some(declares)) out.push(t);
+    for (const t of this.model.declaringTypes(prop)) {
+      const parent = this.model.ancestry(t)[1];
+      if (parent === undefined || !this.model.hasProperty(parent, prop)) out.push(t);
     }
     return out.sort();
   }

@@ -77,20 +77,20 @@ const acceptedDefaults = new Set<string>();
 /** Values accepted for types whose parse depends on the type alone, by type. */
 const acceptedByType = new Map<string, Set<string>>();
 const BY_TYPE_ALONE = new Set(['bool', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'int']);
-const NO_PROPERTIES: ReadonlyMap<string, QomProperty> = new Map();
 
 function defaults(t: TypeView, model: TypeModel, report: Report): void {
   const { def } = t;
   const ownerKind = /-(x86_64|i386)-cpu$/.test(def.name) ? 'cpu' : def.name.startsWith('memory-backend') ? 'hostmem' : '';
-  // Read the raw declarations against the parent's merged properties (cached once per parent: the
-  // ~150 CPU models share x86_64-cpu's), instead of converting every type's ~300 defaults.
-  const inherited = def.parent && model.has(def.parent) ? model.properties(def.parent) : NO_PROPERTIES;
+  // Inherited declarations are looked up one property at a time (memoised along the
+  // ancestry by the model) instead of merging every parent's properties.
+  const parent = def.parent !== null && model.has(def.parent) ? def.parent : undefined;
+  const inherited = (name: string) => (parent === undefined ? undefined : model.typedDeclaration(parent, name));
   const list = def.properties ?? [];
   // As in the model, the last declaration of a name counts.
   const own = new Map<string, PropertyDef>();
   for (const p of list) own.set(p.name, p);
   const problem = (name: string, value: string, decl: PropertyDef | undefined, path: JsonPath) => {
-    const base = inherited.get(name);
+    const base = inherited(name);
     const reason = defaultProblem(def.name, ownerKind, name, value, decl, base);
     if (reason === undefined) return;
     report('type-default-invalid', path, `default "${value}" of ${def.name}.${name} (${decl?.type ?? base?.type}) does not parse: ${reason}`,
@@ -99,7 +99,7 @@ function defaults(t: TypeView, model: TypeModel, report: Report): void {
   for (let j = 0; j < list.length; j++) {
     const decl = list[j]!;
     if (decl.default === null || decl.default === undefined || own.get(decl.name) !== decl) continue;
-    if (isAccepted(decl.type ?? inherited.get(decl.name)?.type, ownerKind, decl.default)) continue;
+    if (isAccepted(decl.type ?? inherited(decl.name)?.type, ownerKind, decl.default)) continue;
     problem(decl.name, decl.default, decl, [...t.path, 'properties', j, 'default']);
   }
   // The defaults record: ~240 per CPU model, nearly all booleans already seen. Keep this loop lean.
@@ -109,7 +109,7 @@ function defaults(t: TypeView, model: TypeModel, report: Report): void {
   for (const name in record) {
     const value = record[name];
     if (value === null || value === undefined || (list.length > 0 && own.has(name))) continue;
-    if (isAccepted(inherited.get(name)?.type, ownerKind, value)) continue;
+    if (isAccepted(inherited(name)?.type, ownerKind, value)) continue;
     problem(name, value, undefined, [...t.path, 'defaults', name]);
   }
 }

@@ -38,6 +38,9 @@ export interface QomType {
   readonly ownProperties: ReadonlyMap<string, QomProperty>;
 }
 
+interface PropertyLookup { readonly has: boolean; readonly typed: QomProperty | undefined }
+const NOT_FOUND: PropertyLookup = { has: false, typed: undefined };
+
 export class TypeModel {
   /** Definitions not yet converted: most of the ~850 types (CPU models) are never looked at by one resolve. */
   private readonly raw = new Map<string, TypeDef>();
@@ -45,6 +48,8 @@ export class TypeModel {
   private readonly typeNames = new Set<string>();
   private readonly ancestryCache = new Map<string, readonly string[]>();
   private readonly interfaceFlag = new Map<string, boolean>();
+  /** By property, then type (see lookup). */
+  private readonly lookupCache = new Map<string, Map<string, PropertyLookup>>();
   private readonly interfaceCache = new Map<string, readonly string[]>();
   private readonly propertyCache = new Map<string, ReadonlyMap<string, QomProperty>>();
   /** Single own properties converted from raw definitions (see ownProperty). */
@@ -123,10 +128,20 @@ export class TypeModel {
     const list = def.properties;
     if (!list) return undefined;
     // Most types declare a handful of properties: a scan beats building a Map.
-    if (list.length < 32) return list.find((p) => p.name === prop);
+    if (list.length < 32) {
+      for (let i = list.length - 1; i >= 0; i--) if (list[i]!.name === prop) return list[i];
+      return undefined;
+    }
     let index = this.declarationIndex.get(def.name);
     if (!index) this.declarationIndex.set(def.name, (index = new Map(list.map((p) => [p.name, p]))));
     return index.get(prop);
+  }
+
+  /** Types that themselves declare `prop` (fully or default-only), in model order. One lean scan. */
+  declaringTypes(prop: string): string[] {
+    const out: string[] = [];
+    for (const name of this.typeNames) if (this.declares(name, prop)) out.push(name);
+    return out;
   }
 
   private ownProperty(type: string, prop: string): QomProperty | undefined {
@@ -217,9 +232,15 @@ export class TypeModel {
 
   /** Every name `isA(type, name)` holds for: ancestors and (unambiguous) interfaces with their parents. */
   castTargets(type: string): string[] {
-    const candidates = new Set(this.ancestry(type));
-    for (const iface of this.classInterfaces(type)) for (const a of this.ancestry(iface)) candidates.add(a);
-    return [...candidates].filter((c) => this.isA(type, c));
+    const chain = this.ancestry(type);
+    const ifaces = this.classInterfaces(type);
+    if (ifaces.length === 0) return [...chain];
+    // An interface target is reached through exactly one of the class's interfaces, or not at all.
+    const paths = new Map<string, number>();
+    for (const i of ifaces) for (const a of this.ancestry(i)) paths.set(a, (paths.get(a) ?? 0) + 1);
+    const out = chain.filter((a, k) => k === 0 || !this.isInterface(a) || paths.get(a) === 1);
+    for (const [a, n] of paths) if (n === 1 && !out.includes(a)) out.push(a);
+    return out;
   }
 
   /** All properties of an instance of `type`, inherited ones included, by name. */
@@ -253,12 +274,9 @@ export class TypeModel {
     return nearest;
   }
 
-  /** Whether an instance of `type` has `prop`: a cheaper property() !== undefined (no conversion). */
+  /** Whether an instance of `type` has `prop`: a cheaper property() !== undefined (no merging). */
   hasProperty(type: string, prop: string): boolean {
-    const cached = this.propertyCache.get(type);
-    if (cached) return cached.has(prop);
-    for (const t of this.ancestry(type)) if (this.declares(t, prop)) return true;
-    return false;
+    return this.lookup(type, prop).has;
   }
 
   /**
@@ -267,11 +285,43 @@ export class TypeModel {
    * so callers may cache per declaration.
    */
   typedDeclaration(type: string, prop: string): QomProperty | undefined {
-    for (const t of this.ancestry(type)) {
-      const p = this.ownProperty(t, prop);
-      if (p && p.type !== '') return p;
+    return this.lookup(type, prop).typed;
+  }
+
+  /**
+   * hasProperty and typedDeclaration, memoised per property along the
+   * ancestry: a compat entry on pci-device asks about ~200 types that share a
+   * few ancestors, so each type costs one own lookup and one parent hit.
+   * Types on a parent cycle are not memoised (their chains are not suffixes of each other).
+   */
+  private lookup(type: string, prop: string): PropertyLookup {
+    let byType = this.lookupCache.get(prop);
+    if (!byType) this.lookupCache.set(prop, (byType = new Map()));
+    const hit = byType.get(type);
+    if (hit) return hit;
+    const chain = this.ancestry(type);
+    const acyclic = chain.length > 0 && this.parentOf(chain[chain.length - 1]!) === undefined;
+    if (!acyclic) {
+      let acc = NOT_FOUND;
+      for (let k = chain.length - 1; k >= 0; k--) acc = this.step(chain[k]!, prop, acc);
+      return acc;
     }
-    return undefined;
+    // Down from the nearest ancestor already answered, recording every type on the way.
+    let k = 1;
+    while (k < chain.length && !byType.has(chain[k]!)) k++;
+    let acc = k < chain.length ? byType.get(chain[k]!)! : NOT_FOUND;
+    for (k--; k >= 0; k--) {
+      acc = this.step(chain[k]!, prop, acc);
+      byType.set(chain[k]!, acc);
+    }
+    return acc;
+  }
+
+  /** The lookup for `type`, given its parent's. */
+  private step(type: string, prop: string, parent: PropertyLookup): PropertyLookup {
+    if (!this.declares(type, prop)) return parent;
+    const own = this.ownProperty(type, prop)!;
+    return own.type !== '' ? { has: true, typed: own } : parent.has ? parent : { has: true, typed: parent.typed };
   }
 
   /** qdev_get_device_class(): a -device driver names a type, or else is a -device alias of one. */
