@@ -58,7 +58,7 @@ export function noopFindings(sites: Iterable<EntrySite>, graph: MachineGraph, in
     if (!targets) continue;
     const carriers = graph.carriers(site);
     if (carriers.length === 0) continue;
-    if (!carriers.every((m) => isNoopIn(graph.flattened(m), site, targets, index))) continue;
+    if (!carriers.every((m) => isNoopIn(graph.flattenedFor(m, site.property), site, targets, index))) continue;
     out.push({
       rule: 'compat-noop', file, path: [...site.path, 'value'],
       message: `no-op: ${site.driver}.${site.property}=${site.value} sets the value ${listNames(targets.map((t) => t.type))} ` +
@@ -94,9 +94,8 @@ function hasCertainDefault(type: string, prop: QomProperty, index: TypeIndex): b
   return !index.model.isA(type, 'cpu');
 }
 
-/** Whether, in this flattened list, each target already holds the value wherever the entry occurs. */
-function isNoopIn(list: readonly EntrySite[], site: EntrySite, targets: readonly Target[], index: TypeIndex): boolean {
-  const relevant = list.filter((e) => e.property === site.property);
+/** Whether, in a flattened list (its entries for the site's property), each target already holds the value wherever the entry occurs. */
+function isNoopIn(relevant: readonly EntrySite[], site: EntrySite, targets: readonly Target[], index: TypeIndex): boolean {
   for (const t of targets) {
     let current: QomValue | undefined = t.value; // the default (certainTargets checked it equals the entry's value)
     for (const e of relevant) {

@@ -8,15 +8,69 @@ import type { JsonPath, Position } from '../load/json.js';
 
 /** Position of the value at `path` (its key with `atKey`); of the nearest existing ancestor when the path ends early. */
 export function locate(text: string, path: JsonPath, atKey = false): Position {
-  let at = skipSpace(text, 0);
-  let keyAt: number | undefined;
-  for (const seg of path) {
-    const next = typeof seg === 'string' ? member(text, at, seg) : element(text, at, seg);
-    if (!next) break;
-    at = next.value;
-    keyAt = next.key;
+  return new Locator(text).locate(path, atKey);
+}
+
+/**
+ * locate() for many paths of one text: where each value ends is remembered,
+ * so every finding after the first skips the containers before its own in
+ * one step (a file's findings share most of the walk).
+ */
+export class Locator {
+  private readonly ends = new Map<number, number>();
+
+  constructor(private readonly text: string) {}
+
+  locate(path: JsonPath, atKey = false): Position {
+    const { text } = this;
+    let at = skipSpace(text, 0);
+    let keyAt: number | undefined;
+    for (const seg of path) {
+      const next = typeof seg === 'string' ? this.member(at, seg) : this.element(at, seg);
+      if (!next) break;
+      at = next.value;
+      keyAt = next.key;
+    }
+    return offsetToPosition(text, atKey && keyAt !== undefined ? keyAt : at);
   }
-  return offsetToPosition(text, atKey && keyAt !== undefined ? keyAt : at);
+
+  private member(at: number, name: string): { key: number; value: number } | undefined {
+    const { text } = this;
+    if (text[at] !== '{') return undefined;
+    let found: { key: number; value: number } | undefined;
+    for (let i = skipSpace(text, at + 1); text[i] === '"';) {
+      const keyEnd = stringEnd(text, i);
+      const raw = text.slice(i + 1, keyEnd);
+      const key = raw.includes('\\') ? (JSON.parse(text.slice(i, keyEnd + 1)) as string) : raw;
+      const value = skipSpace(text, skipSpace(text, keyEnd + 1) + 1); // past the ':'
+      if (key === name) found = { key: i, value };
+      const after = skipSpace(text, this.valueEnd(value));
+      if (text[after] !== ',') break;
+      i = skipSpace(text, after + 1);
+    }
+    return found;
+  }
+
+  private element(at: number, index: number): { key?: undefined; value: number } | undefined {
+    const { text } = this;
+    if (text[at] !== '[') return undefined;
+    let i = skipSpace(text, at + 1);
+    if (text[i] === ']') return undefined;
+    for (let n = 0; n < index; n++) {
+      const after = skipSpace(text, this.valueEnd(i));
+      if (text[after] !== ',') return undefined;
+      i = skipSpace(text, after + 1);
+    }
+    return { value: i };
+  }
+
+  private valueEnd(i: number): number {
+    const c = this.text.charCodeAt(i);
+    if (c !== 0x7b && c !== 0x5b) return valueEnd(this.text, i);
+    let end = this.ends.get(i);
+    if (end === undefined) this.ends.set(i, (end = valueEnd(this.text, i)));
+    return end;
+  }
 }
 
 export function offsetToPosition(text: string, offset: number): Position {
@@ -27,34 +81,6 @@ export function offsetToPosition(text: string, offset: number): Position {
     lineStart = i + 1;
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-function member(text: string, at: number, name: string): { key: number; value: number } | undefined {
-  if (text[at] !== '{') return undefined;
-  let found: { key: number; value: number } | undefined;
-  for (let i = skipSpace(text, at + 1); text[i] === '"';) {
-    const keyEnd = stringEnd(text, i);
-    const raw = text.slice(i + 1, keyEnd);
-    const key = raw.includes('\\') ? (JSON.parse(text.slice(i, keyEnd + 1)) as string) : raw;
-    const value = skipSpace(text, skipSpace(text, keyEnd + 1) + 1); // past the ':'
-    if (key === name) found = { key: i, value };
-    const after = skipSpace(text, valueEnd(text, value));
-    if (text[after] !== ',') break;
-    i = skipSpace(text, after + 1);
-  }
-  return found;
-}
-
-function element(text: string, at: number, index: number): { key?: undefined; value: number } | undefined {
-  if (text[at] !== '[') return undefined;
-  let i = skipSpace(text, at + 1);
-  if (text[i] === ']') return undefined;
-  for (let n = 0; n < index; n++) {
-    const after = skipSpace(text, valueEnd(text, i));
-    if (text[after] !== ',') return undefined;
-    i = skipSpace(text, after + 1);
-  }
-  return { value: i };
 }
 
 function skipSpace(text: string, i: number): number {
@@ -71,14 +97,18 @@ function valueEnd(text: string, i: number): number {
     while (j < text.length && !',}] \t\r\n'.includes(text[j]!)) j++;
     return j;
   }
+  // Jump from one structural character to the next: most of a container is strings, numbers and space.
+  const structural = /["{}[\]]/g;
   let depth = 0;
-  for (let j = i; j < text.length; j++) {
+  for (structural.lastIndex = i; ;) {
+    const m = structural.exec(text);
+    if (!m) return text.length;
+    const j = m.index;
     const d = text.charCodeAt(j);
-    if (d === 0x22) j = stringEnd(text, j);
+    if (d === 0x22) structural.lastIndex = stringEnd(text, j) + 1;
     else if (d === 0x7b || d === 0x5b) depth++;
-    else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
+    else if (--depth === 0) return j + 1;
   }
-  return text.length;
 }
 
 /** Index of the quote that closes the string opened at `start`. */

@@ -14,6 +14,7 @@ export class MachineGraph {
   private readonly children = new Map<string, MachineView[]>();
   private readonly ownCache = new Map<MachineView, readonly EntrySite[]>();
   private readonly flatCache = new Map<MachineView, readonly EntrySite[]>();
+  private readonly byPropertyCache = new Map<MachineView, Map<string, EntrySite[]>>();
   private carrierIndex: Map<EntrySite, MachineView[]> | undefined;
 
   constructor(readonly view: MachinesView) {
@@ -61,6 +62,20 @@ export class MachineGraph {
       this.flatCache.set(m, list);
     }
     return list;
+  }
+
+  /** The flattened list's entries for one property, in list order. */
+  flattenedFor(m: MachineView, property: string): readonly EntrySite[] {
+    let byProperty = this.byPropertyCache.get(m);
+    if (!byProperty) {
+      byProperty = new Map();
+      for (const e of this.flattened(m)) {
+        const list = byProperty.get(e.property);
+        if (list) list.push(e); else byProperty.set(e.property, [e]);
+      }
+      this.byPropertyCache.set(m, byProperty);
+    }
+    return byProperty.get(property) ?? [];
   }
 
   /** Machines whose flattened list contains the entry, in file order. */

@@ -6,12 +6,14 @@
  */
 import { parse as momoaParse } from '@humanwhocodes/momoa';
 import { formatJsonPath, PositionedJson, type JsonPath, type Position } from '../load/json.js';
-import { locate, offsetToPosition, stringEnd } from './locate.js';
+import { Locator, offsetToPosition, stringEnd } from './locate.js';
 import type { DefinitionFileName } from '../load/schema.js';
 
 export interface SyntaxProblem { message: string; line: number; column: number }
 
 export class SourceFile {
+  private locator: Locator | undefined;
+
   private constructor(
     /** Index in the run; findings refer to files by it. */
     readonly id: number,
@@ -38,7 +40,8 @@ export class SourceFile {
 
   /** 1-based line and column of the value (or, with `atKey`, the key) at `path`. */
   positionOf(path: JsonPath, atKey = false): Position {
-    return locate(this.text, path, atKey);
+    this.locator ??= new Locator(this.text);
+    return this.locator.locate(path, atKey);
   }
 
   /**
