@@ -154,16 +154,26 @@ function archTypeNames(): (dir: string) => ReadonlyMap<string, ReadonlySet<strin
   };
   return (dir) => {
     const out = new Map<string, ReadonlySet<string>>();
-    const parent = dirname(dir);
-    for (const name of listDirQuietly(parent)) {
-      const sub = join(parent, name);
-      if (sub === dir || SKIPPED_DIRS.has(name)) continue;
-      const typesFile = join(sub, 'types.json');
-      const names = isFile(typesFile) ? namesIn(typesFile, name) : null;
-      if (names) out.set(name, names);
+    for (const typesFile of siblingTypeFiles(dir)) {
+      const arch = basename(dirname(typesFile));
+      const names = namesIn(typesFile, arch);
+      if (names) out.set(arch, names);
     }
     return out;
   };
+}
+
+/** The types.json of each directory beside `dir` (other architectures, candidates at least). */
+export function siblingTypeFiles(dir: string): string[] {
+  const parent = dirname(dir);
+  const out: string[] = [];
+  for (const name of listDirQuietly(parent)) {
+    const sub = join(parent, name);
+    if (sub === dir || SKIPPED_DIRS.has(name)) continue;
+    const typesFile = join(sub, 'types.json');
+    if (isFile(typesFile)) out.push(typesFile);
+  }
+  return out;
 }
 
 function listDirQuietly(dir: string): string[] {

@@ -1,7 +1,10 @@
 /** `qom-compat check [PATH...]`: the CI gate for machine definition files. */
 import type { CliIo } from '../cli/io.js';
 import { EXIT } from '../errors.js';
-import { discoverSets } from '../check/discover.js';
+import { join } from 'node:path';
+import { cacheDir, cacheKey, readCached, writeCached } from '../check/cache.js';
+import { discoverSets, siblingTypeFiles } from '../check/discover.js';
+import { REQUIRED_FILES } from '../load/build.js';
 import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../load/paths.js';
 import { loadJsonSchemas } from '../check/fast-schema.js';
 import { formatGithub } from '../check/report-github.js';
@@ -17,17 +20,31 @@ export interface CheckOptions {
   arch?: string;
   /** For tests; the process's working directory otherwise. */
   cwd?: string;
+  /** Reuse and store results in this directory (see check/cache.ts). */
+  cacheDir?: string;
+  /** false: --no-cache. */
+  cache?: boolean;
 }
 
 export async function checkPaths(paths: readonly string[], opts: Omit<CheckOptions, 'format'> = {}): Promise<CheckResult> {
   const cwd = opts.cwd ?? process.cwd();
   const sets = discoverSets({ paths, cwd, defaultRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}) });
+  const cache = opts.cacheDir;
+  const key = cache === undefined ? undefined : cacheKey({ sets, cwd, extraFiles: [...sets.flatMap((s) => siblingTypeFiles(s.dir)), ...schemaFiles()] });
+  const hit = key === undefined ? undefined : readCached(cache!, key);
+  if (hit) return hit;
   const jsonSchemas = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
-  return runCheck(sets, jsonSchemas ? { jsonSchemas } : {});
+  const result = await runCheck(sets, jsonSchemas ? { jsonSchemas } : {});
+  if (key !== undefined) writeCached(cache!, key, result);
+  return result;
 }
 
+const schemaFiles = () => REQUIRED_FILES.map((f) => join(EMBEDDED_SCHEMA_DIR, f.replace(/\.json$/, '.schema.json')));
+
 export async function runCheckCommand(paths: readonly string[], opts: CheckOptions, io: CliIo): Promise<number> {
-  const result = await checkPaths(paths, opts);
+  // The cache is the command line's: the library computes every time unless given a directory.
+  const cacheDirectory = opts.cache === false || io.env.QOM_COMPAT_CACHE === '0' ? undefined : cacheDir(io.env);
+  const result = await checkPaths(paths, { ...opts, ...(cacheDirectory !== undefined ? { cacheDir: cacheDirectory } : {}) });
   if (opts.format === 'json') io.out(formatJson(result));
   else if (opts.format === 'github') io.out(formatGithub(result));
   else io.out(formatText(result, io.color));

@@ -11,7 +11,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   let out = '';
   let err = '';
   const code = await main(['check', ...argv], {
-    out: (s) => { out += s; }, err: (s) => { err += s; }, color: new Chalk({ level: 0 }), env: {}, interactive: false,
+    out: (s) => { out += s; }, err: (s) => { err += s; }, color: new Chalk({ level: 0 }), env: { QOM_COMPAT_CACHE: '0' }, interactive: false,
   });
   return { code, out, err };
 }
