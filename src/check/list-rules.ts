@@ -57,7 +57,8 @@ export function noopFindings(sites: Iterable<EntrySite>, graph: MachineGraph, in
     const targets = certainTargets(site, index);
     if (!targets) continue;
     const carriers = graph.carriers(site);
-    if (carriers.length === 0) continue;
+    // Nothing is certain about a list cut short by a chain error (reported on its own).
+    if (carriers.length === 0 || !carriers.every((m) => graph.chainComplete(m))) continue;
     if (!carriers.every((m) => isNoopIn(graph.flattenedFor(m, site.property), site, targets, index))) continue;
     out.push({
       rule: 'compat-noop', file, path: [...site.path, 'value'],

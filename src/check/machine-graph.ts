@@ -54,6 +54,16 @@ export class MachineGraph {
     return out;
   }
 
+  /**
+   * Whether the chain reaches a version that inherits from nothing: not cut
+   * by a missing version or a cycle (whose own findings say so). A cut
+   * chain's flattened list lacks the newer versions' entries.
+   */
+  chainComplete(m: MachineView): boolean {
+    const chain = this.chain(m);
+    return chain[chain.length - 1]!.inherits === undefined;
+  }
+
   /** The list QEMU applies for this machine: the newest version's entries first (slot 1 order). */
   flattened(m: MachineView): readonly EntrySite[] {
     let list = this.flatCache.get(m);

@@ -90,7 +90,7 @@ function describeSyntaxError(text: string, v8Message: string): SyntaxProblem {
   const offset = /at position (\d+)/.exec(v8Message);
   const message = v8Message
     .replace(/ in JSON at position \d+.*$/s, '')
-    .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
+    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')
     .replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
   if (offset) return { message, ...offsetToPosition(text, Number(offset[1])) };
   try {

@@ -119,8 +119,17 @@ function nearNormalized(name: string, candidates: ReadonlyArray<readonly [string
   for (const [c, norm] of candidates) {
     // The edit distance is at least the difference in length.
     if (c === name || Math.abs(norm.length - target.length) > limit) continue;
-    const d = distance(target, norm);
+    // A swap of two neighbouring letters (mxp for mpx) is one slip, though two Levenshtein edits.
+    const edits = distance(target, norm);
+    const d = edits === 2 && isTransposition(target, norm) ? 1 : edits;
     if (d <= limit) scored.push([c, d]);
   }
   return scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([c]) => c);
+}
+
+function isTransposition(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
