@@ -119,11 +119,7 @@ export class TypeModel {
     return (d.defaults !== undefined && Object.hasOwn(d.defaults, prop)) || this.rawDeclaration(d, prop) !== undefined;
   }
 
-  /**
-   * The type's own declaration of `prop`, converted alone: a compat entry on
-   * `device` asks one property of ~500 types, and converting each whole type
-   * (a CPU model has ~300 defaults) would cost far more than the question.
-   */
+  /** The last entry for `prop` in the type's own `properties` list. */
   private rawDeclaration(def: TypeDef, prop: string): PropertyDef | undefined {
     const list = def.properties;
     if (!list) return undefined;
@@ -144,6 +140,11 @@ export class TypeModel {
     return out;
   }
 
+  /**
+   * The type's own declaration of `prop`, converted alone: a compat entry on
+   * `device` asks one property of ~500 types, and converting each whole type
+   * (a CPU model has ~300 defaults) would cost far more than the question.
+   */
   private ownProperty(type: string, prop: string): QomProperty | undefined {
     const t = this.types.get(type);
     if (t) return t.ownProperties.get(prop);
@@ -239,7 +240,7 @@ export class TypeModel {
     const paths = new Map<string, number>();
     for (const i of ifaces) for (const a of this.ancestry(i)) paths.set(a, (paths.get(a) ?? 0) + 1);
     const out = chain.filter((a, k) => k === 0 || !this.isInterface(a) || paths.get(a) === 1);
-    for (const [a, n] of paths) if (n === 1 && !out.includes(a)) out.push(a);
+    for (const [a, n] of paths) if (n === 1 && this.isInterface(a) && !out.includes(a)) out.push(a);
     return out;
   }
 
