@@ -3,4 +3,4 @@
  * load/schema-files.ts). A file the check rejects goes through zod for the
  * detailed issues.
  */
-export { loadJsonSchemas, type JsonSchemas, type SchemaCheck } from '../load/schema-files.js';
+export { loadJsonSchemas, schemaFilePath, type JsonSchemas, type SchemaCheck } from '../load/schema-files.js';

@@ -6,11 +6,11 @@
  * edit mis-recorded it, and every "unchanged from default" answer is wrong).
  */
 import type { JsonPath } from '../load/json.js';
+import type { PropertyDef } from '../load/schema.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
 import { parseGlobalValue } from '../resolve/values.js';
 import type { RawFinding, RuleId } from './rules.js';
 import { nearNames } from './type-index.js';
-import type { PropertyDef } from '../load/schema.js';
 import type { TypesView, TypeView } from './views.js';
 
 export function typeFindings(view: TypesView, model: TypeModel, file: number): RawFinding[] {
@@ -125,24 +125,27 @@ function defaultProblem(owner: string, ownerKind: string, name: string, value: s
   base: QomProperty | undefined): string | undefined {
   const type = decl?.type ?? base?.type;
   if (!type) return undefined;
+  const description = decl ? decl.description : base?.description;
+  const choices = decl?.type ? decl.choices : base?.choices;
   // Booleans parse by type alone; integers too outside CPUs and backends (whose
   // setters check ranges of their own); strings, sizes and enums may depend on
   // the name, description or choices.
   const byTypeAlone = (ownerKind === '' || type === 'bool') && BY_TYPE_ALONE.has(type);
-  let accepted = byTypeAlone ? acceptedByType.get(type) : undefined;
-  if (byTypeAlone && !accepted) acceptedByType.set(type, (accepted = new Set()));
-  if (accepted?.has(value)) return undefined;
-  const description = decl ? decl.description : base?.description;
-  const choices = decl?.type ? decl.choices : base?.choices;
-  const key = accepted ? '' : [ownerKind, name, type, value, description ?? '', (choices ?? []).join('/')].join('\u0000');
-  if (!accepted && acceptedDefaults.has(key)) return undefined;
+  let seen = acceptedDefaults;
+  let key = [ownerKind, name, type, value, description ?? '', (choices ?? []).join('/')].join('\u0000');
+  if (byTypeAlone) {
+    seen = acceptedByType.get(type) ?? new Set();
+    acceptedByType.set(type, seen);
+    key = value;
+  }
+  if (seen.has(key)) return undefined;
   const prop = { name, type, ...(description !== undefined ? { description } : {}), ...(choices ? { choices: [...choices] } : {}) };
   const parsed = parseGlobalValue(prop, value, owner, {
     netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value],
   });
   // An assertion in the visitor (PCI addr) says nothing about the default itself.
   if (parsed.ok || parsed.abort) {
-    if (accepted) accepted.add(value); else acceptedDefaults.add(key);
+    seen.add(key);
     return undefined;
   }
   return parsed.reason.split('\n')[0];

@@ -1,12 +1,11 @@
 /** `qom-compat check [PATH...]`: the CI gate for machine definition files. */
 import type { CliIo } from '../cli/io.js';
 import { EXIT } from '../errors.js';
-import { join } from 'node:path';
 import { cacheDir, cacheKey, readCached, writeCached } from '../check/cache.js';
 import { discoverSets, siblingTypeFiles } from '../check/discover.js';
 import { REQUIRED_FILES } from '../load/build.js';
 import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../load/paths.js';
-import { loadJsonSchemas } from '../check/fast-schema.js';
+import { loadJsonSchemas, schemaFilePath } from '../check/fast-schema.js';
 import { formatGithub } from '../check/report-github.js';
 import { formatJson } from '../check/report-json.js';
 import { formatText } from '../check/report-text.js';
@@ -29,17 +28,17 @@ export interface CheckOptions {
 export async function checkPaths(paths: readonly string[], opts: Omit<CheckOptions, 'format'> = {}): Promise<CheckResult> {
   const cwd = opts.cwd ?? process.cwd();
   const sets = discoverSets({ paths, cwd, defaultRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}) });
-  const cache = opts.cacheDir;
-  const key = cache === undefined ? undefined : cacheKey({ sets, cwd, extraFiles: [...sets.flatMap((s) => siblingTypeFiles(s.dir)), ...schemaFiles()] });
-  const hit = key === undefined ? undefined : readCached(cache!, key);
+  const cache = opts.cacheDir === undefined ? undefined : {
+    dir: opts.cacheDir,
+    key: cacheKey({ sets, cwd, extraFiles: [...sets.flatMap((s) => siblingTypeFiles(s.dir)), ...REQUIRED_FILES.map((f) => schemaFilePath(EMBEDDED_SCHEMA_DIR, f))] }),
+  };
+  const hit = cache && readCached(cache.dir, cache.key);
   if (hit) return hit;
   const jsonSchemas = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
   const result = await runCheck(sets, jsonSchemas ? { jsonSchemas } : {});
-  if (key !== undefined) writeCached(cache!, key, result);
+  if (cache) writeCached(cache.dir, cache.key, result);
   return result;
 }
-
-const schemaFiles = () => REQUIRED_FILES.map((f) => join(EMBEDDED_SCHEMA_DIR, f.replace(/\.json$/, '.schema.json')));
 
 export async function runCheckCommand(paths: readonly string[], opts: CheckOptions, io: CliIo): Promise<number> {
   // The cache is the command line's: the library computes every time unless given a directory.

@@ -13,12 +13,15 @@ import { compileJsonSchema } from './fast-validate.js';
 export type SchemaCheck = (value: unknown) => boolean;
 export type JsonSchemas = ReadonlyMap<string, SchemaCheck>;
 
-/** `<schemaDir>/<name>.schema.json` compiled for every definition file; undefined when any is missing or not compilable. */
+/** `<schemaDir>/<name>.schema.json` of a definition file name. */
+export const schemaFilePath = (schemaDir: string, name: string): string => join(schemaDir, name.replace(/\.json$/, '.schema.json'));
+
+/** The schema file of every definition file compiled; undefined when any is missing or not compilable. */
 export function loadJsonSchemas(schemaDir: string): JsonSchemas | undefined {
   const out = new Map<string, SchemaCheck>();
   for (const name of REQUIRED_FILES) {
     try {
-      const schema = JSON.parse(readFileSync(join(schemaDir, name.replace(/\.json$/, '.schema.json')), 'utf8')) as Parameters<typeof compileJsonSchema>[0];
+      const schema = JSON.parse(readFileSync(schemaFilePath(schemaDir, name), 'utf8')) as Parameters<typeof compileJsonSchema>[0];
       out.set(name, compileJsonSchema(schema));
     } catch {
       return undefined; // zod then validates everything: slower, never wrong
