@@ -8,9 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { DefinitionFileName } from '../load/schema.js';
+import type { DefinitionFileName } from '../load/file-names.js';
 import type { SetInput, SourceInput } from './runner.js';
-import { isDefinitionFileName } from './source.js';
+import { isDefinitionFileName } from '../load/file-names.js';
 
 export interface DiscoverOptions {
   readonly paths: readonly string[];

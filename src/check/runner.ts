@@ -8,7 +8,7 @@
  */
 import { formatJsonPath } from '../load/json.js';
 import { TypeModel } from '../model/types.js';
-import type { DefinitionFileName } from '../load/schema.js';
+import type { DefinitionFileName } from '../load/file-names.js';
 import { compatEntryFindings } from './compat-rules.js';
 import { archFindings, boardFindings, machineTypeFindings, type ArchClaim } from './cross-rules.js';
 import { noopFindings, shadowFindings } from './list-rules.js';

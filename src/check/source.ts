@@ -7,7 +7,7 @@
 import { parse as momoaParse } from '@humanwhocodes/momoa';
 import { formatJsonPath, PositionedJson, type JsonPath, type Position } from '../load/json.js';
 import { Locator, offsetToPosition, stringEnd } from './locate.js';
-import type { DefinitionFileName } from '../load/schema.js';
+import type { DefinitionFileName } from '../load/file-names.js';
 
 export interface SyntaxProblem { message: string; line: number; column: number }
 
@@ -73,13 +73,6 @@ function sniffKind(data: unknown): DefinitionFileName | undefined {
   if (has('layouts')) return 'boards.json';
   if (has('accelerators')) return 'accel-compat.json';
   return undefined;
-}
-
-/** The definition file names (schema.ts's DEFINITION_FILES, without importing zod). */
-export const DEFINITION_FILE_NAMES: readonly DefinitionFileName[] = ['machines.json', 'types.json', 'boards.json', 'accel-compat.json'];
-
-export function isDefinitionFileName(name: string): name is DefinitionFileName {
-  return (DEFINITION_FILE_NAMES as readonly string[]).includes(name);
 }
 
 /**

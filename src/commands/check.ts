@@ -3,13 +3,13 @@ import type { CliIo } from '../cli/io.js';
 import { EXIT } from '../errors.js';
 import { cacheDir, cacheKey, readCached, writeCached } from '../check/cache.js';
 import { discoverSets, siblingTypeFiles } from '../check/discover.js';
-import { REQUIRED_FILES } from '../load/build.js';
+import { REQUIRED_FILES } from '../load/file-names.js';
 import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../load/paths.js';
-import { loadJsonSchemas, schemaFilePath } from '../check/fast-schema.js';
+import { schemaFilePath } from '../load/schema-files.js';
 import { formatGithub } from '../check/report-github.js';
 import { formatJson } from '../check/report-json.js';
 import { formatText } from '../check/report-text.js';
-import { runCheck, type CheckResult } from '../check/runner.js';
+import type { CheckResult } from '../check/runner.js';
 
 export type CheckFormat = 'text' | 'json' | 'github';
 
@@ -34,6 +34,8 @@ export async function checkPaths(paths: readonly string[], opts: Omit<CheckOptio
   };
   const hit = cache && readCached(cache.dir, cache.key);
   if (hit) return hit;
+  // The rules load only when they run: a cache hit needs none of them.
+  const [{ runCheck }, { loadJsonSchemas }] = await Promise.all([import('../check/runner.js'), import('../load/schema-files.js')]);
   const jsonSchemas = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
   const result = await runCheck(sets, jsonSchemas ? { jsonSchemas } : {});
   if (cache) writeCached(cache.dir, cache.key, result);

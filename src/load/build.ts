@@ -24,7 +24,7 @@ export interface DefinitionSources {
   readonly files: ReadonlyMap<string, string>;
 }
 
-export const REQUIRED_FILES = ['machines.json', 'types.json', 'boards.json', 'accel-compat.json'] as const;
+export { REQUIRED_FILES } from './file-names.js';
 
 export interface ValidatedFiles { machines: MachinesFile; types: TypesFile; boards: BoardsFile; accel: AccelCompatFile }
 

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REQUIRED_FILES } from './build.js';
+import { REQUIRED_FILES } from './file-names.js';
 import { compileJsonSchema } from './fast-validate.js';
 
 export type SchemaCheck = (value: unknown) => boolean;

@@ -4,6 +4,7 @@
  * exported from them (npm run schemas) and a test keeps both in sync.
  */
 import { z } from 'zod';
+import type { DefinitionFileName } from './file-names.js';
 
 const name = z.string().min(1);
 
@@ -130,5 +131,5 @@ export const DEFINITION_FILES = {
   'types.json': TypesFileSchema,
   'boards.json': BoardsFileSchema,
   'accel-compat.json': AccelCompatFileSchema,
-} as const;
-export type DefinitionFileName = keyof typeof DEFINITION_FILES;
+} as const satisfies Record<DefinitionFileName, z.ZodType>;
+export type { DefinitionFileName };

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runCheck, type CheckResult, type RunOptions, type SourceInput } from '../../src/check/runner.js';
-import { isDefinitionFileName } from '../../src/check/source.js';
+import { isDefinitionFileName } from '../../src/load/file-names.js';
 
 export const FIXTURES = resolve('test/fixtures/check');
 export const BASE_DIR = join(FIXTURES, 'base');
