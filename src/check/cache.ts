@@ -19,7 +19,7 @@ import { RULES, type Finding } from './rules.js';
 import type { CheckResult, SetInput } from './runner.js';
 
 /** Bump when the stored shape or the meaning of a key changes. */
-const FORMAT = 'qom-compat-check-cache/1';
+const FORMAT = 'qom-compat-check-cache/2';
 /** Entries kept; older ones are removed when a new one is written. */
 const MAX_ENTRIES = 32;
 
@@ -120,8 +120,9 @@ function readQuietly(path: string): string | undefined {
 /** A stored entry is trusted only in the exact shape runCheck returns. */
 function isCheckResult(v: unknown): v is CheckResult {
   if (typeof v !== 'object' || v === null) return false;
-  const { findings, filesChecked } = v as Partial<CheckResult>;
-  return Number.isInteger(filesChecked) && Array.isArray(findings) && findings.every(isFinding);
+  const { findings, filesChecked, notes } = v as Partial<CheckResult>;
+  return Number.isInteger(filesChecked) && Array.isArray(findings) && findings.every(isFinding) &&
+    Array.isArray(notes) && notes.every((n) => typeof n === 'string');
 }
 
 function isFinding(v: unknown): v is Finding {

@@ -10,7 +10,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { UsageError } from '../errors.js';
 import type { DefinitionFileName } from '../load/file-names.js';
 import type { SetInput, SourceInput } from './runner.js';
-import { isDefinitionFileName } from '../load/file-names.js';
+import { isDefinitionFileName, REQUIRED_FILES } from '../load/file-names.js';
 
 export interface DiscoverOptions {
   readonly paths: readonly string[];
@@ -19,6 +19,8 @@ export interface DiscoverOptions {
   readonly cwd: string;
   /** Checked when no path is given. */
   readonly defaultRoot: string;
+  /** Definitions by architecture (`<root>/<arch>/types.json`, …) lending a set the files it lacks. */
+  readonly contextRoot?: string;
 }
 
 /** Directories never searched for definition sets. */
@@ -37,17 +39,35 @@ export function discoverSets(opts: DiscoverOptions): SetInput[] {
     const path = resolve(opts.cwd, given);
     if (statOrThrow(path, given).isDirectory()) {
       const found = setsBelow(path, opts.arch, given);
-      for (const dir of found) entry(dir).all = true;
+      if (found.length) for (const dir of found) entry(dir).all = true;
+      else for (const file of looseJsonFiles(path, opts.arch, given)) entry(path).named.add(file);
     } else {
       entry(dirname(path)).named.add(path);
     }
   }
   const otherArchTypes = archTypeNames();
+  const contextFor = contextProvider(opts.contextRoot, opts.cwd);
   return [...dirs].map(([dir, e]) => ({
     dir,
     files: setFiles(dir, e.all, e.named, opts.cwd),
     otherArchTypes: () => otherArchTypes(dir),
+    contextFor: (arch: string, kind: DefinitionFileName) => contextFor(dir, arch, kind),
   }));
+}
+
+/** `<root>/<arch>/<kind>` as a context file, unless that is the set's own directory or does not exist. */
+function contextProvider(root: string | undefined, cwd: string) {
+  return (dir: string, arch: string, kind: DefinitionFileName): SourceInput | undefined => {
+    if (root === undefined || basename(arch) !== arch) return undefined;
+    const path = join(root, arch, kind);
+    if (resolve(dirname(path)) === resolve(dir) || !isFile(path)) return undefined;
+    return input(path, kind, false, cwd);
+  };
+}
+
+/** Every definition file under `root` that contextFor could lend (for cache keys). */
+export function contextFiles(root: string): string[] {
+  return listDirQuietly(root).flatMap((arch) => REQUIRED_FILES.map((kind) => join(root, arch, kind))).filter(isFile);
 }
 
 function statOrThrow(path: string, given: string) {
@@ -90,7 +110,17 @@ function setsBelow(dir: string, arch: string | undefined, given: string): string
     }
   };
   walk(dir, 1);
-  if (found.length) return found;
+  return found;
+}
+
+/**
+ * A directory with no definition set in or below it, but JSON files of its
+ * own (a corpus of cases, `0042-typo.json`): each file is checked on its
+ * own, its kind told from its content, a file that is not JSON reported as such.
+ */
+function looseJsonFiles(dir: string, arch: string | undefined, given: string): string[] {
+  const files = listDir(dir, given).filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => join(dir, n)).filter(isFile);
+  if (files.length) return files;
   if (arch !== undefined) throw new UsageError(`no definitions for architecture "${arch}" under ${given}`);
   throw new UsageError(`no definition files (machines.json, types.json, boards.json, accel-compat.json) under ${given}`);
 }

@@ -13,6 +13,7 @@ export function formatGithub(result: CheckResult): string {
     const text = `${f.message}${f.hint ? `\nhint: ${f.hint}` : ''}\n(at ${f.path})`;
     out += `::${f.severity} ${props.join(',')}::${escapeData(text)}\n`;
   }
+  for (const note of result.notes) out += `::notice title=qom-compat::${escapeData(note)}\n`;
   return out + summaryLine(result) + '\n';
 }
 

@@ -21,6 +21,7 @@ export function formatText(result: CheckResult, c: ChalkInstance): string {
     }
     out += '\n';
   }
+  for (const note of result.notes) out += c.dim(`note: ${note}`) + '\n';
   return out + summaryLine(result, c) + '\n';
 }
 

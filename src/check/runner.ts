@@ -8,7 +8,7 @@
  */
 import { formatJsonPath } from '../load/json.js';
 import { TypeModel } from '../model/types.js';
-import type { DefinitionFileName } from '../load/file-names.js';
+import { REQUIRED_FILES, type DefinitionFileName } from '../load/file-names.js';
 import { compatEntryFindings } from './compat-rules.js';
 import { archFindings, boardFindings, machineTypeFindings, type ArchClaim } from './cross-rules.js';
 import { noopFindings, shadowFindings } from './list-rules.js';
@@ -38,12 +38,20 @@ export interface SetInput {
   readonly files: readonly SourceInput[];
   /** Type names of other architectures beside this one, for "not in x86_64 but in aarch64". */
   readonly otherArchTypes?: () => ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * A definition file of `kind` for `arch` to check against when the set has
+   * none (the embedded definitions: a downstream machines.json alone is
+   * checked against QEMU's type model). Context only, never reported.
+   */
+  readonly contextFor?: (arch: string, kind: DefinitionFileName) => SourceInput | undefined;
 }
 
 export interface CheckResult {
   readonly findings: Finding[];
   /** Files whose findings were reported. */
   readonly filesChecked: number;
+  /** What the findings were checked against, when not the files given (borrowed context, rules that could not run). */
+  readonly notes: string[];
 }
 
 export interface RunOptions {
@@ -58,13 +66,18 @@ export async function runCheck(sets: readonly SetInput[], opts: RunOptions = {})
   const files: SourceFile[] = [];
   const raw: RawFinding[] = [];
   const reported = new Set<number>();
+  const notes: string[] = [];
+  const load = (f: SourceInput): Loaded => {
+    const file = SourceFile.load(files.length, f.path, f.display, f.text, f.kind);
+    files.push(file);
+    if (f.reported) reported.add(file.id);
+    return { file, reported: f.reported };
+  };
   for (const set of sets) {
-    const loaded = set.files.map((f) => {
-      const file = SourceFile.load(files.length, f.path, f.display, f.text, f.kind);
-      files.push(file);
-      if (f.reported) reported.add(file.id);
-      return { file, reported: f.reported };
-    });
+    const loaded = set.files.map(load);
+    const borrowed = borrowContext(loaded, set);
+    loaded.push(...borrowed.inputs.map(load));
+    notes.push(...borrowed.notes);
     raw.push(...await checkSet(loaded, set, opts));
   }
   const seen = new Set<string>();
@@ -78,7 +91,38 @@ export async function runCheck(sets: readonly SetInput[], opts: RunOptions = {})
   }
   const order = (f: Finding) => files.findIndex((x) => x.display === f.file);
   findings.sort((a, b) => order(a) - order(b) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
-  return { findings, filesChecked: reported.size };
+  return { findings, filesChecked: reported.size, notes };
+}
+
+/**
+ * The kinds of file a set lacks, from the set's context provider, for the
+ * architecture its files name; and notes on what was borrowed, or on the
+ * rules that cannot run without a type model.
+ */
+function borrowContext(loaded: readonly Loaded[], set: SetInput): { inputs: SourceInput[]; notes: string[] } {
+  const present = new Set(loaded.map((l) => l.file.kind));
+  const missing = REQUIRED_FILES.filter((k) => !present.has(k));
+  // Entries to check against a type model, in a file that parsed.
+  const hasEntries = loaded.some((l) => l.reported && l.file.data !== undefined && (l.file.kind === 'machines.json' || l.file.kind === 'accel-compat.json'));
+  if (missing.length === 0 || !loaded.some((l) => l.reported && l.file.kind !== undefined)) return { inputs: [], notes: [] };
+  const arch = loaded.map((l) => archOf(l.file.data)).find((a) => a !== undefined);
+  const inputs = arch === undefined ? [] : missing.flatMap((k) => set.contextFor?.(arch, k) ?? []);
+  const notes: string[] = [];
+  if (inputs.length) {
+    const from = inputs[0]!.display.slice(0, -(inputs[0]!.kind!.length + 1));
+    notes.push(`no ${inputs.map((i) => i.kind).join(', ')} in ${set.dir}: checked against ${inputs.length > 1 ? 'those' : 'the one'} in ${from}`);
+  }
+  if (hasEntries && !present.has('types.json') && !inputs.some((i) => i.kind === 'types.json')) {
+    notes.push(`no types.json for ${arch ?? 'an unnamed architecture'} in ${set.dir} or among the embedded definitions: ` +
+      'compat entries were not checked against a type model');
+  }
+  return { inputs, notes };
+}
+
+function archOf(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null || !Object.hasOwn(data, 'arch')) return undefined;
+  const arch = (data as { arch?: unknown }).arch;
+  return typeof arch === 'string' && arch !== '' ? arch : undefined;
 }
 
 function resolve(f: RawFinding, file: SourceFile): Finding {
@@ -147,10 +191,7 @@ class Prepared {
   accel = () => this.memo('accel', () => readAccelCompat(this.file.data));
 
   arch(): string | undefined {
-    const d = this.file.data;
-    if (typeof d !== 'object' || d === null || !Object.hasOwn(d, 'arch')) return undefined;
-    const a = (d as { arch?: unknown }).arch;
-    return typeof a === 'string' ? a : undefined;
+    return archOf(this.file.data);
   }
 }
 

@@ -2,7 +2,7 @@
 import type { CliIo } from '../cli/io.js';
 import { EXIT } from '../errors.js';
 import { cacheDir, cacheKey, readCached, writeCached } from '../check/cache.js';
-import { discoverSets, siblingTypeFiles } from '../check/discover.js';
+import { contextFiles, discoverSets, siblingTypeFiles } from '../check/discover.js';
 import { REQUIRED_FILES } from '../load/file-names.js';
 import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../load/paths.js';
 import { schemaFilePath } from '../load/schema-files.js';
@@ -27,10 +27,17 @@ export interface CheckOptions {
 
 export async function checkPaths(paths: readonly string[], opts: Omit<CheckOptions, 'format'> = {}): Promise<CheckResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const sets = discoverSets({ paths, cwd, defaultRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}) });
+  const sets = discoverSets({
+    paths, cwd, defaultRoot: EMBEDDED_MACHINES_DIR, contextRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}),
+  });
   const cache = opts.cacheDir === undefined ? undefined : {
     dir: opts.cacheDir,
-    key: cacheKey({ sets, cwd, extraFiles: [...sets.flatMap((s) => siblingTypeFiles(s.dir)), ...REQUIRED_FILES.map((f) => schemaFilePath(EMBEDDED_SCHEMA_DIR, f))] }),
+    key: cacheKey({ sets, cwd, extraFiles: [
+      ...sets.flatMap((s) => siblingTypeFiles(s.dir)),
+      ...REQUIRED_FILES.map((f) => schemaFilePath(EMBEDDED_SCHEMA_DIR, f)),
+      // Lent to sets that lack a file (the embedded check has them all: no need to hash them twice).
+      ...(sets.some((s) => REQUIRED_FILES.some((k) => !s.files.some((f) => f.kind === k))) ? contextFiles(EMBEDDED_MACHINES_DIR) : []),
+    ] }),
   };
   const hit = cache && readCached(cache.dir, cache.key);
   if (hit) return hit;

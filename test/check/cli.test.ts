@@ -1,7 +1,7 @@
 /** `qom-compat check` end to end through main(): paths, formats, exit codes. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Chalk } from 'chalk';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -113,9 +113,33 @@ describe('check: paths', () => {
     expect(findings.map((f) => f.rule)).toEqual(['compat-driver-unknown']);
   });
 
-  it('a lone file without context gets the context-free rules only', async () => {
+  it('a lone file is checked against the embedded definitions of its architecture, and says so', async () => {
     const r = await run(join(root, 'lone.json'), '--format', 'json');
+    const rules = (JSON.parse(r.out) as Array<{ rule: string; file: string }>).map((f) => f.rule);
+    // The chain error needs no context; the compat rules need the embedded type model.
+    expect(rules).toEqual(expect.arrayContaining(['machine-inherits-unknown', 'compat-driver-unknown']));
+    const text = await run(join(root, 'lone.json'));
+    expect(text.out).toMatch(/note: no types\.json, boards\.json, accel-compat\.json in .*: checked against those in .*machines\/x86_64\n/);
+  });
+
+  it('a directory of loosely named JSON files checks each, its kind told from its content', async () => {
+    const corpus = join(root, 'corpus');
+    mkdirSync(corpus);
+    writeFileSync(join(corpus, '01-typo.json'), readBase('machines.json').replace('"driver": "hpet"', '"driver": "hpte"'));
+    writeFileSync(join(corpus, '02-malformed.json'), '{ "arch": "x86_64", "machines": [ }');
+    writeFileSync(join(corpus, 'notes.txt'), 'not JSON, not looked at');
+    const r = await run(corpus, '--format', 'json');
+    const findings = JSON.parse(r.out) as Array<{ rule: string; file: string; message: string }>;
+    expect(findings.filter((f) => f.file.endsWith('01-typo.json') && /"hpte"/.test(f.message)).map((f) => f.rule)).toEqual(['compat-driver-unknown']);
+    expect(findings.filter((f) => f.file.endsWith('02-malformed.json')).map((f) => f.rule)).toEqual(['json-syntax']);
+    expect(r.code).toBe(1);
+  });
+
+  it('a lone file of an architecture without embedded definitions gets the context-free rules, and a note', async () => {
+    writeFileSync(join(root, 'lone-riscv.json'), readFileSync(join(root, 'lone.json'), 'utf8').replace('"arch": "x86_64"', '"arch": "riscv64"'));
+    const r = await run(join(root, 'lone-riscv.json'), '--format', 'json');
     expect((JSON.parse(r.out) as Array<{ rule: string; line: number; column: number }>).map((f) => [f.rule, f.line, f.column]))
       .toEqual([['machine-inherits-unknown', 32, 19]]);
+    expect((await run(join(root, 'lone-riscv.json'))).out).toContain('note: no types.json for riscv64 in');
   });
 });
