@@ -49,7 +49,7 @@ export const MachinesFileSchema = z.strictObject({
   $schema: z.string().optional(),
   arch: name,
   qemu: z.strictObject({ version: z.string(), binary: z.string().optional() }).optional(),
-  groups: z.array(CompatGroupSchema),
+  groups: z.array(CompatGroupSchema).optional().describe('Compat entry lists shared by several machines (a file of one machine needs none)'),
   machines: z.array(MachineSchema),
 });
 

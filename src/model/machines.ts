@@ -47,7 +47,7 @@ export class MachineModel {
   constructor(file: MachinesFile, readonly layouts: ReadonlyMap<string, BoardLayoutDef> = new Map()) {
     this.arch = file.arch;
     const groups = new Map<string, readonly CompatEntryDef[]>();
-    for (const g of file.groups) groups.set(g.name, g.entries);
+    for (const g of file.groups ?? []) groups.set(g.name, g.entries);
     for (const def of file.machines) {
       const machine = toMachine(def, groups);
       this.machines.set(machine.name, machine);

@@ -37,9 +37,9 @@ describe('deriving versioned machine definitions', () => {
   });
 
   it('identical appended lists become one group, named after the shared version', () => {
-    expect(file.groups.map((g) => g.name)).toEqual(['compat-9.2', 'compat-9.1', 'compat-4.0']);
-    expect(file.groups.find((g) => g.name === 'compat-4.0')!.comment).toBe('appended by pc-i440fx-4.0, pc-q35-4.0.1');
-    expect(file.groups.find((g) => g.name === 'compat-9.1')!.entries).toEqual([{ driver: 'c', property: 'z', value: '2', optional: true }]);
+    expect(file.groups!.map((g) => g.name)).toEqual(['compat-9.2', 'compat-9.1', 'compat-4.0']);
+    expect(file.groups!.find((g) => g.name === 'compat-4.0')!.comment).toBe('appended by pc-i440fx-4.0, pc-q35-4.0.1');
+    expect(file.groups!.find((g) => g.name === 'compat-9.1')!.entries).toEqual([{ driver: 'c', property: 'z', value: '2', optional: true }]);
   });
 
   it('reconstructs every list exactly', () => {
@@ -49,7 +49,7 @@ describe('deriving versioned machine definitions', () => {
 
   it('refuses a definition that does not reproduce QEMU\'s list', () => {
     const broken = structuredClone(file);
-    broken.groups[0]!.entries.reverse();
+    broken.groups![0]!.entries.reverse();
     expect(() => verifyReconstruction(broken, machines)).toThrow(/pc-q35-9.2: reconstructed compat list differs from QEMU's at index 1/);
   });
 
