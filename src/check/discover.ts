@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { DefinitionFileName } from '../load/file-names.js';
+import { DEFAULT_ARCH } from '../load/paths.js';
 import type { SetInput, SourceInput } from './runner.js';
 import { isDefinitionFileName, REQUIRED_FILES } from '../load/file-names.js';
 
@@ -46,19 +47,26 @@ export function discoverSets(opts: DiscoverOptions): SetInput[] {
     }
   }
   const otherArchTypes = archTypeNames();
-  const contextFor = contextProvider(opts.contextRoot, opts.cwd);
+  const contextFor = contextProvider(opts.contextRoot, opts.cwd, opts.arch);
   return [...dirs].map(([dir, e]) => ({
     dir,
     files: setFiles(dir, e.all, e.named, opts.cwd),
     otherArchTypes: () => otherArchTypes(dir),
-    contextFor: (arch: string, kind: DefinitionFileName) => contextFor(dir, arch, kind),
+    contextFor: (arch: string | undefined, kind: DefinitionFileName) => contextFor(dir, arch, kind),
   }));
 }
 
-/** `<root>/<arch>/<kind>` as a context file, unless that is the set's own directory or does not exist. */
-function contextProvider(root: string | undefined, cwd: string) {
-  return (dir: string, arch: string, kind: DefinitionFileName): SourceInput | undefined => {
-    if (root === undefined || basename(arch) !== arch) return undefined;
+/**
+ * `<root>/<arch>/<kind>` as a context file, unless that is the set's own
+ * directory or does not exist. Files that name no architecture (an
+ * accel-compat.json alone) get --arch, else their directory's name when the
+ * root has it, else the default architecture.
+ */
+function contextProvider(root: string | undefined, cwd: string, optionArch: string | undefined) {
+  return (dir: string, named: string | undefined, kind: DefinitionFileName): SourceInput | undefined => {
+    if (root === undefined) return undefined;
+    const arch = named ?? optionArch ?? (isFile(join(root, basename(dir), kind)) ? basename(dir) : DEFAULT_ARCH);
+    if (basename(arch) !== arch) return undefined;
     const path = join(root, arch, kind);
     if (resolve(dirname(path)) === resolve(dir) || !isFile(path)) return undefined;
     return input(path, kind, false, cwd);

@@ -43,7 +43,7 @@ export interface SetInput {
    * none (the embedded definitions: a downstream machines.json alone is
    * checked against QEMU's type model). Context only, never reported.
    */
-  readonly contextFor?: (arch: string, kind: DefinitionFileName) => SourceInput | undefined;
+  readonly contextFor?: (arch: string | undefined, kind: DefinitionFileName) => SourceInput | undefined;
 }
 
 export interface CheckResult {
@@ -104,13 +104,15 @@ function borrowContext(loaded: readonly Loaded[], set: SetInput): { inputs: Sour
   const missing = REQUIRED_FILES.filter((k) => !present.has(k));
   // Entries to check against a type model, in a file that parsed.
   const hasEntries = loaded.some((l) => l.reported && l.file.data !== undefined && (l.file.kind === 'machines.json' || l.file.kind === 'accel-compat.json'));
-  if (missing.length === 0 || !loaded.some((l) => l.reported && l.file.kind !== undefined)) return { inputs: [], notes: [] };
+  // Nothing to lend to when no reported file parsed.
+  if (missing.length === 0 || !loaded.some((l) => l.reported && l.file.kind !== undefined && l.file.data !== undefined)) return { inputs: [], notes: [] };
   const arch = loaded.map((l) => archOf(l.file.data)).find((a) => a !== undefined);
-  const inputs = arch === undefined ? [] : missing.flatMap((k) => set.contextFor?.(arch, k) ?? []);
+  const inputs = missing.flatMap((k) => set.contextFor?.(arch, k) ?? []);
   const notes: string[] = [];
   if (inputs.length) {
     const from = inputs[0]!.display.slice(0, -(inputs[0]!.kind!.length + 1));
-    notes.push(`no ${inputs.map((i) => i.kind).join(', ')} in ${set.dir}: checked against ${inputs.length > 1 ? 'those' : 'the one'} in ${from}`);
+    notes.push(`no ${inputs.map((i) => i.kind).join(', ')} in ${set.dir}: checked against ${inputs.length > 1 ? 'those' : 'the one'} in ${from}` +
+      (arch === undefined ? ' (the files name no architecture)' : ''));
   }
   if (hasEntries && !present.has('types.json') && !inputs.some((i) => i.kind === 'types.json')) {
     notes.push(`no types.json for ${arch ?? 'an unnamed architecture'} in ${set.dir} or among the embedded definitions: ` +

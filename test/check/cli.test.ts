@@ -135,6 +135,15 @@ describe('check: paths', () => {
     expect(r.code).toBe(1);
   });
 
+  it('a file that names no architecture (accel-compat.json) borrows the default one\'s context', async () => {
+    const dir = join(root, 'accel-only');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'accel-compat.json'), readBase('accel-compat.json').replace('"driver": "migration"', '"driver": "migraton"'));
+    const r = await run(dir);
+    expect(r.out).toMatch(/compat-driver-unknown[\s\S]*did you mean "migration"\?/);
+    expect(r.out).toContain('(the files name no architecture)');
+  });
+
   it('a lone file of an architecture without embedded definitions gets the context-free rules, and a note', async () => {
     writeFileSync(join(root, 'lone-riscv.json'), readFileSync(join(root, 'lone.json'), 'utf8').replace('"arch": "x86_64"', '"arch": "riscv64"'));
     const r = await run(join(root, 'lone-riscv.json'), '--format', 'json');
