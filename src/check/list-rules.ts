@@ -58,7 +58,7 @@ export function noopFindings(sites: Iterable<EntrySite>, graph: MachineGraph, in
     if (!targets) continue;
     const carriers = graph.carriers(site);
     // Nothing is certain about a list cut short by a chain error (reported on its own).
-    if (carriers.length === 0 || !carriers.every((m) => graph.chainComplete(m))) continue;
+    if (carriers.length === 0 || !carriers.every((m) => graph.chainSound(m))) continue;
     if (!carriers.every((m) => isNoopIn(graph.flattenedFor(m, site.property), site, targets, index))) continue;
     out.push({
       rule: 'compat-noop', file, path: [...site.path, 'value'],

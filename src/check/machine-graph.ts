@@ -5,6 +5,7 @@
  * Unlike MachineModel it never throws: it stops at cycles and missing links,
  * which other rules report.
  */
+import { splitMachineVersion } from '../model/machines.js';
 import type { EntrySite, GroupView, MachineView, MachinesView } from './views.js';
 
 export class MachineGraph {
@@ -55,13 +56,14 @@ export class MachineGraph {
   }
 
   /**
-   * Whether the chain reaches a version that inherits from nothing: not cut
-   * by a missing version or a cycle (whose own findings say so). A cut
-   * chain's flattened list lacks the newer versions' entries.
+   * Whether the chain reaches a version that inherits from nothing, within
+   * the machine's family: not cut by a missing version or a cycle, nor
+   * leading into another family (whose own findings say so). Such a chain's
+   * flattened list is not the one intended.
    */
-  chainComplete(m: MachineView): boolean {
+  chainSound(m: MachineView): boolean {
     const chain = this.chain(m);
-    return chain[chain.length - 1]!.inherits === undefined;
+    return chain[chain.length - 1]!.inherits === undefined && chain.every((x, k) => k === 0 || !crossesFamily(chain[k - 1]!, x));
   }
 
   /** The list QEMU applies for this machine: the newest version's entries first (slot 1 order). */
@@ -123,4 +125,11 @@ export class MachineGraph {
 export function listNames(names: readonly string[], max = 3): string {
   if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+/** Whether a versioned machine inherits from a versioned machine of another family (pc-q35-9.1 from pc-i440fx-9.2). */
+export function crossesFamily(m: MachineView, parent: MachineView): boolean {
+  const a = splitMachineVersion(m.name ?? '');
+  const b = splitMachineVersion(parent.name ?? '');
+  return a.version.length > 0 && b.version.length > 0 && a.family !== b.family;
 }

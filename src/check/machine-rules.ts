@@ -8,7 +8,7 @@
  */
 import type { JsonPath } from '../load/json.js';
 import { compareVersions, splitMachineVersion } from '../model/machines.js';
-import type { MachineGraph } from './machine-graph.js';
+import { crossesFamily, type MachineGraph } from './machine-graph.js';
 import type { RawFinding, RuleId } from './rules.js';
 import { nearNames } from './type-index.js';
 import type { MachineView } from './views.js';
@@ -99,12 +99,31 @@ function inheritance(graph: MachineGraph, report: Report): void {
     }
     const child = splitMachineVersion(m.name!);
     const base = splitMachineVersion(parent.name!);
+    if (crossesFamily(m, parent)) {
+      report('machine-inherits-other-family', [...m.path, 'inherits'],
+        `machine "${m.name}" (family ${child.family}) inherits from "${parent.name}" of family ${base.family}: ` +
+        `it would get ${base.family}'s compat entries and lose its own family's newer ones`,
+        `a version inherits from the next newer version of its own family${newerOfFamily(graph, m) ? ` ("${newerOfFamily(graph, m)!.name}")` : ''}`);
+      continue;
+    }
     if (child.family === base.family && child.version.length && base.version.length && compareVersions(base.version, child.version) < 0) {
       report('machine-inherits-older', [...m.path, 'inherits'],
         `machine "${m.name}" inherits from the older "${parent.name}": it would get ${parent.name}'s compat entries, i.e. an older ABI`,
         'a version inherits from the next newer version of its family (QEMU calls the newer options function first)');
     }
   }
+}
+
+/** The oldest version of m's family that is newer than m: what it should inherit from. */
+function newerOfFamily(graph: MachineGraph, m: MachineView): MachineView | undefined {
+  const own = splitMachineVersion(m.name!);
+  let best: { m: MachineView; version: number[] } | undefined;
+  for (const x of graph.byName.values()) {
+    const v = splitMachineVersion(x.name!);
+    if (v.family !== own.family || compareVersions(v.version, own.version) <= 0) continue;
+    if (!best || compareVersions(v.version, best.version) < 0) best = { m: x, version: v.version };
+  }
+  return best?.m;
 }
 
 /** The cycle m belongs to, starting at m; undefined when m's chain ends. */

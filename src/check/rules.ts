@@ -20,6 +20,7 @@ export const RULES = {
   'machine-inherits-unknown': { severity: 'error', summary: 'a machine version inherits from a version that does not exist' },
   'machine-inherits-cycle': { severity: 'error', summary: 'machine versions inherit from each other in a cycle' },
   'machine-inherits-older': { severity: 'error', summary: 'a machine version inherits from an older version of its family' },
+  'machine-inherits-other-family': { severity: 'error', summary: 'a machine version inherits from a version of another family' },
   'compat-group-unknown': { severity: 'error', summary: 'a compat list references a group that does not exist' },
   'compat-group-duplicate': { severity: 'error', summary: 'two compat groups have the same name' },
   'compat-group-unused': { severity: 'warning', summary: 'no machine references the compat group' },

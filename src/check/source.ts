@@ -80,6 +80,8 @@ function sniffKind(data: unknown): DefinitionFileName | undefined {
  * line and column. Use V8's wording and offset, momoa's position as fallback.
  */
 function describeSyntaxError(text: string, v8Message: string): SyntaxProblem {
+  // V8 names the invisible character itself ("Unexpected token '\uFEFF'").
+  if (text.charCodeAt(0) === 0xfeff) return { message: 'the file starts with a byte order mark (U+FEFF); save it as UTF-8 without one', line: 1, column: 1 };
   const offset = /at position (\d+)/.exec(v8Message);
   const message = v8Message
     .replace(/ in JSON at position \d+.*$/s, '')

@@ -11,6 +11,7 @@ describe('json-syntax messages', () => {
     ['{"a": 1 "b": 2}', "Expected ',' or '}' after property value", 1, 9],
     ['{"a": "x\n"}', 'Bad control character in string literal', 1, 9],
     ['', 'unexpected end of input', 1, 1],
+    ['\uFEFF{"a": 1}', 'the file starts with a byte order mark (U+FEFF); save it as UTF-8 without one', 1, 1],
   ])('%j: V8 wording without its echo of the text, at the offending character', (text, message, line, column) => {
     const s = syntax(text)!;
     expect(s.message).toBe(message);
