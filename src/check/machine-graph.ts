@@ -16,6 +16,7 @@ export class MachineGraph {
   private readonly ownCache = new Map<MachineView, readonly EntrySite[]>();
   private readonly flatCache = new Map<MachineView, readonly EntrySite[]>();
   private readonly byPropertyCache = new Map<MachineView, Map<string, EntrySite[]>>();
+  private readonly soundCache = new Map<MachineView, boolean>();
   private carrierIndex: Map<EntrySite, MachineView[]> | undefined;
 
   constructor(readonly view: MachinesView) {
@@ -62,8 +63,13 @@ export class MachineGraph {
    * flattened list is not the one intended.
    */
   chainSound(m: MachineView): boolean {
-    const chain = this.chain(m);
-    return chain[chain.length - 1]!.inherits === undefined && chain.every((x, k) => k === 0 || !crossesFamily(chain[k - 1]!, x));
+    let sound = this.soundCache.get(m);
+    if (sound === undefined) {
+      const chain = this.chain(m);
+      sound = chain[chain.length - 1]!.inherits === undefined && chain.every((x, k) => k === 0 || !crossesFamily(chain[k - 1]!, x));
+      this.soundCache.set(m, sound);
+    }
+    return sound;
   }
 
   /** The list QEMU applies for this machine: the newest version's entries first (slot 1 order). */
