@@ -8,10 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import type { DefinitionFileName } from '../load/file-names.js';
+import { isDefinitionFileName, REQUIRED_FILES, type DefinitionFileName } from '../load/file-names.js';
 import { DEFAULT_ARCH } from '../load/paths.js';
 import type { SetInput, SourceInput } from './runner.js';
-import { isDefinitionFileName, REQUIRED_FILES } from '../load/file-names.js';
 
 export interface DiscoverOptions {
   readonly paths: readonly string[];
