@@ -80,7 +80,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, ordered: Order
     .argument('[path...]', 'definition files or directories (default: the embedded machines/)')
     .addOption(formatOption(['text', 'json', 'github']))
     .option('--strict', 'fail on warnings too')
-    .option('--arch <arch>', 'only this architecture\'s directory when searching a machines/ root')
+    .option('--arch <arch>', 'only this architecture\'s directory when searching a machines/ root; the embedded definitions lent to files that name no architecture')
     .option('--no-cache', 'check afresh: do not reuse or store results (kept by content in $XDG_CACHE_HOME/qom-compat)')
     .action(async (paths: string[], opts) => setExit(await (await import('../commands/check.js')).runCheckCommand(paths, opts, io)));
 
