@@ -9,10 +9,11 @@
  */
 import type { JsonPath } from '../load/json.js';
 import type { QomProperty } from '../model/types.js';
-import { parseGlobalValue, type ValueContext, type ValueResult } from '../resolve/values.js';
+import { parseGlobalValue, referencesExist, type ValueResult } from '../resolve/values.js';
 import { listNames } from './machine-graph.js';
 import type { RawFinding, RuleId } from './rules.js';
-import { nearNames, type TypeIndex } from './type-index.js';
+import type { TypeIndex } from './type-index.js';
+import { nearNames } from '../util/suggest.js';
 import type { EntrySite } from './views.js';
 
 export interface CompatRuleContext {
@@ -105,16 +106,12 @@ function propertyHint(site: EntrySite, having: readonly string[], ctx: CompatRul
   return close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : undefined;
 }
 
-/** Backend and link lookups depend on the command line, not on the entry: assume the named object exists. */
-const assumeExists = (value: string): ValueContext => ({
-  netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value], linkExists: () => true,
-});
-
 interface ValueFailure { type: string; result: Extract<ValueResult, { ok: false }>; others: string[] }
 
 /** The first reached type on which the value does not parse (QEMU names the concrete type in some messages). */
 function firstValueFailure(site: EntrySite, having: readonly string[], index: TypeIndex): ValueFailure | undefined {
-  const ctx = assumeExists(site.value);
+  // Backend and link lookups depend on the command line, not on the entry.
+  const ctx = referencesExist(site.value);
   // A declaration that accepted the value accepts it on every type sharing it
   // (the ~150 CPU models share x86_64-cpu's); failures are parsed per type, as
   // some messages name the object's type.

@@ -6,7 +6,7 @@ import type { JsonPath } from '../load/json.js';
 import type { TypeModel } from '../model/types.js';
 import type { MachineGraph } from './machine-graph.js';
 import type { RawFinding } from './rules.js';
-import { nearNames } from './type-index.js';
+import { nearNames } from '../util/suggest.js';
 import type { LayoutView } from './views.js';
 
 export interface ArchClaim { file: number; name: string; arch: string }

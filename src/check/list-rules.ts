@@ -80,7 +80,7 @@ function certainTargets(site: EntrySite, index: TypeIndex): Target[] | undefined
   if (!index.model.has(site.driver)) return undefined;
   const targets: Target[] = [];
   for (const type of index.reachedByProperty(site.driver, site.property).having) {
-    const prop = index.property(type, site.property)!;
+    const prop = index.model.property(type, site.property)!;
     if (!hasCertainDefault(type, prop, index)) return undefined;
     const value = parse(prop, site.value, type);
     if (value === undefined || value !== parse(prop, prop.default!, type)) return undefined;

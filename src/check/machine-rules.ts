@@ -10,7 +10,7 @@ import type { JsonPath } from '../load/json.js';
 import { compareVersions, splitMachineVersion } from '../model/machines.js';
 import { crossesFamily, type MachineGraph } from './machine-graph.js';
 import type { RawFinding, RuleId } from './rules.js';
-import { nearNames } from './type-index.js';
+import { nearNames } from '../util/suggest.js';
 import type { MachineView } from './views.js';
 
 export function machineFindings(graph: MachineGraph, file: number): RawFinding[] {

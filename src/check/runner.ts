@@ -15,12 +15,12 @@ import { noopFindings, shadowFindings } from './list-rules.js';
 import { MachineGraph } from './machine-graph.js';
 import { machineFindings } from './machine-rules.js';
 import { RULES, type Finding, type RawFinding } from './rules.js';
-import type { JsonSchemas } from './fast-schema.js';
+import type { JsonSchemas } from '../load/schema-files.js';
 import { syntaxFindings } from './json-rules.js';
 import { SourceFile } from './source.js';
 import { TypeIndex } from './type-index.js';
 import { typeFindings } from './type-rules.js';
-import { readAccelCompat, readBoards, readMachines, readTypes, type EntrySite } from './views.js';
+import { readAccelCompat, readArch, readBoards, readMachines, readTypes, type EntrySite } from './views.js';
 
 export interface SourceInput {
   readonly path: string;
@@ -102,11 +102,11 @@ export async function runCheck(sets: readonly SetInput[], opts: RunOptions = {})
 function borrowContext(loaded: readonly Loaded[], set: SetInput): { inputs: SourceInput[]; notes: string[] } {
   const present = new Set(loaded.map((l) => l.file.kind));
   const missing = REQUIRED_FILES.filter((k) => !present.has(k));
-  // Entries to check against a type model, in a file that parsed.
-  const hasEntries = loaded.some((l) => l.reported && l.file.data !== undefined && (l.file.kind === 'machines.json' || l.file.kind === 'accel-compat.json'));
-  // Nothing to lend to when no reported file parsed.
-  if (missing.length === 0 || !loaded.some((l) => l.reported && l.file.kind !== undefined && l.file.data !== undefined)) return { inputs: [], notes: [] };
-  const arch = loaded.map((l) => archOf(l.file.data)).find((a) => a !== undefined);
+  // Reported definition files that parsed: nothing to lend to without one.
+  const parsed = loaded.filter((l) => l.reported && l.file.kind !== undefined && l.file.data !== undefined);
+  if (missing.length === 0 || parsed.length === 0) return { inputs: [], notes: [] };
+  const hasEntries = parsed.some((l) => l.file.kind === 'machines.json' || l.file.kind === 'accel-compat.json');
+  const arch = loaded.map((l) => readArch(l.file.data)).find((a) => a !== undefined);
   const inputs = missing.flatMap((k) => set.contextFor?.(arch, k) ?? []);
   const notes: string[] = [];
   if (inputs.length) {
@@ -119,12 +119,6 @@ function borrowContext(loaded: readonly Loaded[], set: SetInput): { inputs: Sour
       'compat entries were not checked against a type model');
   }
   return { inputs, notes };
-}
-
-function archOf(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null || !Object.hasOwn(data, 'arch')) return undefined;
-  const arch = (data as { arch?: unknown }).arch;
-  return typeof arch === 'string' && arch !== '' ? arch : undefined;
 }
 
 function resolve(f: RawFinding, file: SourceFile): Finding {
@@ -192,8 +186,12 @@ class Prepared {
   boards = () => this.memo('boards', () => readBoards(this.file.data));
   accel = () => this.memo('accel', () => readAccelCompat(this.file.data));
 
+  /** The `arch` as written, even empty (an arch claim for arch-mismatch; readArch ignores an empty one). */
   arch(): string | undefined {
-    return archOf(this.file.data);
+    const d = this.file.data;
+    if (typeof d !== 'object' || d === null || !Object.hasOwn(d, 'arch')) return undefined;
+    const a = (d as { arch?: unknown }).arch;
+    return typeof a === 'string' ? a : undefined;
   }
 }
 

@@ -2,7 +2,7 @@
  * Rule `schema`: zod issues become findings at the offending value (or key);
  * a union failure (a compat item is an entry or a group reference) is
  * reported through the branch the author evidently meant, not as zod's bare
- * "Invalid input". Loaded only for files the fast check (fast-schema.ts)
+ * "Invalid input". Loaded only for files the fast check (load/schema-files.ts)
  * rejects, as zod is costly to load.
  */
 import { z } from 'zod';

@@ -1,11 +1,11 @@
 /**
  * Memoised questions `check` asks the type model, many times over: which
  * concrete types an entry reaches, which types declare a property, which
- * names are near a misspelt one.
+ * type names are near a misspelt one.
  */
-import { distance } from 'fastest-levenshtein';
-import type { QomProperty, TypeModel } from '../model/types.js';
+import type { TypeModel } from '../model/types.js';
 import { compatModel } from '../resolve/compat-model.js';
+import { nearNormalized, normalizeName } from '../util/suggest.js';
 
 export class TypeIndex {
   private reachIndex: Map<string, string[]> | undefined;
@@ -37,15 +37,6 @@ export class TypeIndex {
       }
     }
     return index;
-  }
-
-  /**
-   * The property as an instance of `type` has it: the nearest declaration
-   * along the ancestry. Same answer as TypeModel.property(), without building
-   * the merged property map of every type an entry reaches.
-   */
-  property(type: string, name: string): QomProperty | undefined {
-    return this.model.property(type, name);
   }
 
   /**
@@ -89,7 +80,7 @@ export class TypeIndex {
 
   /** Whether objects reached through `type` (or the type itself) have `prop`. */
   offers(type: string, prop: string): boolean {
-    return !!this.property(type, prop) || this.reached(type).some((t) => !!this.property(t, prop));
+    return this.model.hasProperty(type, prop) || this.reached(type).some((t) => this.model.hasProperty(t, prop));
   }
 
   /** Type names that differ from `name` only by a slip of the keyboard. */
@@ -97,39 +88,4 @@ export class TypeIndex {
     this.normalizedNames ??= [...this.model.names()].map((n) => [n, normalizeName(n)]);
     return nearNormalized(name, this.normalizedNames);
   }
-}
-
-const normalizeName = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
-
-/**
- * Names within a small edit distance, ignoring case and the separators QOM
- * names mix (`-`, `_`, `.`). Tighter than the CLI's closestMatches: a
- * suggestion here claims a typo, and a wrong one sends the reader astray
- * (Icelake-Client-x86_64-cpu is a removed model, not a misspelt
- * Icelake-Server-x86_64-cpu).
- */
-export function nearNames(name: string, candidates: Iterable<string>, max = 3): string[] {
-  return nearNormalized(name, [...candidates].map((c) => [c, normalizeName(c)]), max);
-}
-
-function nearNormalized(name: string, candidates: ReadonlyArray<readonly [string, string]>, max = 3): string[] {
-  const target = normalizeName(name);
-  const limit = Math.max(1, Math.min(3, Math.floor(target.length / 8)));
-  const scored: Array<[string, number]> = [];
-  for (const [c, norm] of candidates) {
-    // The edit distance is at least the difference in length.
-    if (c === name || Math.abs(norm.length - target.length) > limit) continue;
-    // A swap of two neighbouring letters (mxp for mpx) is one slip, though two Levenshtein edits.
-    const edits = distance(target, norm);
-    const d = edits === 2 && isTransposition(target, norm) ? 1 : edits;
-    if (d <= limit) scored.push([c, d]);
-  }
-  return scored.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, max).map(([c]) => c);
-}
-
-function isTransposition(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }

@@ -8,9 +8,9 @@
 import type { JsonPath } from '../load/json.js';
 import type { PropertyDef } from '../load/schema.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
-import { parseGlobalValue } from '../resolve/values.js';
+import { parseGlobalValue, referencesExist } from '../resolve/values.js';
 import type { RawFinding, RuleId } from './rules.js';
-import { nearNames } from './type-index.js';
+import { nearNames } from '../util/suggest.js';
 import type { TypesView, TypeView } from './views.js';
 
 export function typeFindings(view: TypesView, model: TypeModel, file: number): RawFinding[] {
@@ -78,6 +78,13 @@ const acceptedDefaults = new Set<string>();
 const acceptedByType = new Map<string, Set<string>>();
 const BY_TYPE_ALONE = new Set(['bool', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'int']);
 
+/**
+ * Booleans parse by type alone; integers too outside CPUs and backends (whose
+ * setters check ranges of their own); strings, sizes and enums may depend on
+ * the name, description or choices.
+ */
+const parsesByTypeAlone = (type: string, ownerKind: string): boolean => (ownerKind === '' || type === 'bool') && BY_TYPE_ALONE.has(type);
+
 function defaults(t: TypeView, model: TypeModel, report: Report): void {
   const { def } = t;
   const ownerKind = /-(x86_64|i386)-cpu$/.test(def.name) ? 'cpu' : def.name.startsWith('memory-backend') ? 'hostmem' : '';
@@ -116,8 +123,7 @@ function defaults(t: TypeView, model: TypeModel, report: Report): void {
 
 /** Whether a value of a type that parses by type alone was accepted before (the common case, answered cheaply). */
 function isAccepted(type: string | undefined, ownerKind: string, value: string): boolean {
-  if (type === undefined || (ownerKind !== '' && type !== 'bool')) return false;
-  return acceptedByType.get(type)?.has(value) ?? false;
+  return type !== undefined && parsesByTypeAlone(type, ownerKind) && (acceptedByType.get(type)?.has(value) ?? false);
 }
 
 /** Why a recorded default does not parse for its property type; undefined when it does (or the type is unknown). */
@@ -127,22 +133,13 @@ function defaultProblem(owner: string, ownerKind: string, name: string, value: s
   if (!type) return undefined;
   const description = decl ? decl.description : base?.description;
   const choices = decl?.type ? decl.choices : base?.choices;
-  // Booleans parse by type alone; integers too outside CPUs and backends (whose
-  // setters check ranges of their own); strings, sizes and enums may depend on
-  // the name, description or choices.
-  const byTypeAlone = (ownerKind === '' || type === 'bool') && BY_TYPE_ALONE.has(type);
-  let seen = acceptedDefaults;
-  let key = [ownerKind, name, type, value, description ?? '', (choices ?? []).join('/')].join('\u0000');
-  if (byTypeAlone) {
-    seen = acceptedByType.get(type) ?? new Set();
-    acceptedByType.set(type, seen);
-    key = value;
-  }
+  const byTypeAlone = parsesByTypeAlone(type, ownerKind);
+  if (byTypeAlone && !acceptedByType.has(type)) acceptedByType.set(type, new Set());
+  const seen = byTypeAlone ? acceptedByType.get(type)! : acceptedDefaults;
+  const key = byTypeAlone ? value : [ownerKind, name, type, value, description ?? '', (choices ?? []).join('/')].join('\u0000');
   if (seen.has(key)) return undefined;
   const prop = { name, type, ...(description !== undefined ? { description } : {}), ...(choices ? { choices: [...choices] } : {}) };
-  const parsed = parseGlobalValue(prop, value, owner, {
-    netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value],
-  });
+  const parsed = parseGlobalValue(prop, value, owner, referencesExist(value));
   // An assertion in the visitor (PCI addr) says nothing about the default itself.
   if (parsed.ok || parsed.abort) {
     seen.add(key);

@@ -19,6 +19,11 @@ const arrayAt = (o: Obj, key: string): unknown[] => {
   return Array.isArray(v) ? v : [];
 };
 
+/** The architecture a definition file names (its top-level `arch`), if any. */
+export function readArch(data: unknown): string | undefined {
+  return isObj(data) ? nonEmpty(field(data, 'arch')) : undefined;
+}
+
 /** A compat entry where it is written: a group's entry, a machine's inline entry, or an accelerator's. */
 export interface EntrySite {
   readonly driver: string;
@@ -103,7 +108,7 @@ export function readMachines(data: unknown): MachinesView | undefined {
         : {},
     });
   });
-  return { arch: nonEmpty(field(data, 'arch')), groups, machines };
+  return { arch: readArch(data), groups, machines };
 }
 
 const optionalString = <K extends string>(key: K, v: unknown): { [P in K]?: string } => {
@@ -145,7 +150,7 @@ export function readTypes(data: unknown, malformed: ReadonlySet<number>): TypesV
     }
     types.push({ path, def: t as TypeDef, partial: false });
   });
-  return { arch: nonEmpty(field(data, 'arch')), types };
+  return { arch: readArch(data), types };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,7 +171,7 @@ export function readBoards(data: unknown): { arch: string | undefined; layouts: 
     });
     layouts.push({ id, path: ['layouts', i], objects });
   });
-  return { arch: nonEmpty(field(data, 'arch')), layouts };
+  return { arch: readArch(data), layouts };
 }
 
 export interface AccelView { readonly name: string; readonly entries: EntrySite[] }

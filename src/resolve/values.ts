@@ -55,6 +55,14 @@ export interface ValueContext {
   linkExists?: (path: string, targetType: string) => boolean;
 }
 
+/**
+ * A context in which the object `value` names exists, whatever its kind: for
+ * values judged apart from a command line (compat entries, recorded defaults).
+ */
+export const referencesExist = (value: string): ValueContext => ({
+  netdevs: [value], chardevs: [value], drives: [value], audiodevs: [value], tpmdevs: [value], linkExists: () => true,
+});
+
 // ---------------------------------------------------------------------------------------------
 // C integer parsing (glibc strtoull/strtoll, base 0 or 16)
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EMBEDDED_SCHEMA_DIR } from '../../src/load/paths.js';
-import { loadJsonSchemas } from '../../src/check/fast-schema.js';
+import { loadJsonSchemas } from '../../src/load/schema-files.js';
 import { RULES } from '../../src/check/rules.js';
 import { CASES_DIR, checkWithBase, textAt } from './support.js';
 

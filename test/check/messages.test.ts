@@ -1,7 +1,7 @@
 /** Wording details of findings: JSON syntax messages and "did you mean" hints. */
 import { describe, expect, it } from '@jest/globals';
 import { SourceFile } from '../../src/check/source.js';
-import { nearNames } from '../../src/check/type-index.js';
+import { nearNames } from '../../src/util/suggest.js';
 
 const syntax = (text: string) => SourceFile.load(0, 'x.json', 'x.json', text, 'machines.json').syntax;
 

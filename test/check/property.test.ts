@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DEFINITION_FILES, type DefinitionFileName } from '../../src/load/schema.js';
 import { PositionedJson } from '../../src/load/json.js';
 import { EMBEDDED_SCHEMA_DIR } from '../../src/load/paths.js';
-import { loadJsonSchemas } from '../../src/check/fast-schema.js';
+import { loadJsonSchemas } from '../../src/load/schema-files.js';
 import { RULES } from '../../src/check/rules.js';
 import { hasDuplicateKeys } from '../../src/check/source.js';
 import { locate } from '../../src/check/locate.js';
