@@ -24,8 +24,6 @@ export interface DefinitionSources {
   readonly files: ReadonlyMap<string, string>;
 }
 
-export { REQUIRED_FILES } from './file-names.js';
-
 export interface ValidatedFiles { machines: MachinesFile; types: TypesFile; boards: BoardsFile; accel: AccelCompatFile }
 
 export function buildDefinitions(dir: string, files: ValidatedFiles): Definitions {

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionError } from '../errors.js';
-import { buildDefinitions, REQUIRED_FILES, type Definitions, type DefinitionSources, type ValidatedFiles } from './build.js';
+import { buildDefinitions, type Definitions, type DefinitionSources, type ValidatedFiles } from './build.js';
+import { REQUIRED_FILES } from './file-names.js';
 import { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from './paths.js';
 import { loadJsonSchemas } from './schema-files.js';
 

@@ -59,7 +59,7 @@ export class PositionedJson {
     return { line: at.loc.start.line, column: at.loc.start.column };
   }
 
-  /** Every member key (with its position and path) for which `pred` holds. */
+  /** Every member key, with its position and path, and whether an earlier member of its object has the same key. */
   *members(): Generator<{ path: (string | number)[]; key: string; keyPos: Position; duplicate: boolean }> {
     yield* walkMembers(this.doc.body, []);
   }

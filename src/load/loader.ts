@@ -10,7 +10,6 @@ import { formatJsonPath, parseJson, PositionedJson } from './json.js';
 import { AccelCompatFileSchema, BoardsFileSchema, MachinesFileSchema, TypesFileSchema } from './schema.js';
 
 export type { AccelCompat, Definitions, DefinitionSources } from './build.js';
-export { REQUIRED_FILES } from './build.js';
 
 const fastChecks = new WeakMap<z.ZodType, (v: unknown) => boolean>();
 
