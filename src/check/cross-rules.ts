@@ -7,7 +7,7 @@ import type { TypeModel } from '../model/types.js';
 import type { MachineGraph } from './machine-graph.js';
 import type { RawFinding } from './rules.js';
 import { nearNames } from '../util/suggest.js';
-import type { LayoutView } from './views.js';
+import type { BoardsView, LayoutView } from './views.js';
 
 export interface ArchClaim { file: number; name: string; arch: string }
 
@@ -41,9 +41,14 @@ export function machineTypeFindings(graph: MachineGraph, model: TypeModel, file:
 }
 
 /** Board layout ids: unique in boards.json, and every machine's layout present. */
-export function boardFindings(layouts: readonly LayoutView[], boardsFile: number, graph: MachineGraph | undefined, machinesFile: number,
+export function boardFindings(view: BoardsView, boardsFile: number, graph: MachineGraph | undefined, machinesFile: number,
   model: TypeModel | undefined): RawFinding[] {
   const out: RawFinding[] = [];
+  const layouts = view.layouts;
+  for (const r of view.observedRefs) {
+    if (view.observedIds.has(r.id)) continue;
+    out.push({ rule: 'board-observed-unknown', file: boardsFile, path: r.path, message: `observed record "${r.id}" does not exist in boards.json` });
+  }
   const ids = new Map<string, LayoutView>();
   for (const l of layouts) {
     const first = ids.get(l.id);

@@ -44,6 +44,7 @@ export const RULES = {
   'board-layout-unknown': { severity: 'error', summary: 'a machine names a board layout boards.json does not have' },
   'board-layout-duplicate': { severity: 'error', summary: 'two board layouts have the same id' },
   'board-object-type-unknown': { severity: 'error', summary: 'a board object has a type that types.json does not have' },
+  'board-observed-unknown': { severity: 'error', summary: 'a board object or device record refers to an observed record boards.json does not have' },
 } as const satisfies Record<string, { severity: Severity; summary: string }>;
 
 export type RuleId = keyof typeof RULES;

@@ -264,7 +264,7 @@ function checkCombination(combo: Combo, set: SetInput): RawFinding[] {
     if (index) out.push(...compatEntryFindings(accelLists.flatMap((a) => a.entries), { index, file, describeSite: describe, otherArchTypes }));
   }
   const layouts = boards?.boards();
-  if (boards && layouts) out.push(...boardFindings(layouts.layouts, boards.file.id, graph, machines?.file.id ?? -1, typed?.model));
+  if (boards && layouts) out.push(...boardFindings(layouts, boards.file.id, graph, machines?.file.id ?? -1, typed?.model));
   return out;
 }
 

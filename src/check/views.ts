@@ -158,9 +158,33 @@ export function readTypes(data: unknown, malformed: ReadonlySet<number>): TypesV
 
 export interface LayoutView { readonly id: string; readonly path: JsonPath; readonly objects: Array<{ type: string; path: JsonPath }> }
 
-export function readBoards(data: unknown): { arch: string | undefined; layouts: LayoutView[] } | undefined {
+/** A reference to an observed record (from a board object or a device record), where it is written. */
+export interface ObservedRef { readonly id: string; readonly path: JsonPath }
+
+export interface BoardsView {
+  arch: string | undefined;
+  layouts: LayoutView[];
+  /** Ids of the observed records the file defines. */
+  observedIds: Set<string>;
+  observedRefs: ObservedRef[];
+}
+
+export function readBoards(data: unknown): BoardsView | undefined {
   if (!isObj(data)) return undefined;
   const layouts: LayoutView[] = [];
+  const observedIds = new Set<string>();
+  const observedRefs: ObservedRef[] = [];
+  const ref = (o: unknown, path: JsonPath) => {
+    const id = isObj(o) ? nonEmpty(field(o, 'observed')) : undefined;
+    if (id !== undefined) observedRefs.push({ id, path: [...path, 'observed'] });
+  };
+  arrayAt(data, 'observed').forEach((r) => {
+    const id = isObj(r) ? nonEmpty(field(r, 'id')) : undefined;
+    if (id !== undefined) observedIds.add(id);
+  });
+  arrayAt(data, 'devices').forEach((d, i) => {
+    if (isObj(d)) arrayAt(d, 'objects').forEach((o, j) => ref(o, ['devices', i, 'objects', j]));
+  });
   arrayAt(data, 'layouts').forEach((l, i) => {
     const id = isObj(l) ? nonEmpty(field(l, 'id')) : undefined;
     if (!isObj(l) || id === undefined) return;
@@ -168,10 +192,11 @@ export function readBoards(data: unknown): { arch: string | undefined; layouts: 
     arrayAt(l, 'objects').forEach((o, j) => {
       const type = isObj(o) ? nonEmpty(field(o, 'type')) : undefined;
       if (type !== undefined) objects.push({ type, path: ['layouts', i, 'objects', j, 'type'] });
+      ref(o, ['layouts', i, 'objects', j]);
     });
     layouts.push({ id, path: ['layouts', i], objects });
   });
-  return { arch: readArch(data), layouts };
+  return { arch: readArch(data), layouts, observedIds, observedRefs };
 }
 
 export interface AccelView { readonly name: string; readonly entries: EntrySite[] }

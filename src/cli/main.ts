@@ -73,6 +73,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, ordered: Order
     .requiredOption('--qemu <binary>', 'QEMU system emulator binary, e.g. /usr/bin/qemu-system-x86_64')
     .option('--out <dir>', 'root directory to write into', 'machines')
     .option('--machines <regex>', 'probe board objects only of machines matching this regular expression')
+    .option('--devices <regex>', 'read what a lone -device shows only for device types matching this regular expression')
     .action(async (opts) => setExit(await (await import('../commands/import.js')).runImport(opts, io)));
 
   program.command('check')

@@ -11,5 +11,6 @@ export function describeSource(s: ValueSource): string {
     case 'cpu-feature': return `-cpu feature (${s.text})`;
     case 'option': return s.option;
     case 'instance-init': return `reset by ${s.type} instance_init after compat (QEMU 10.0.2)`;
+    case 'board': return 'board code or realize (what QEMU shows once started)';
   }
 }

@@ -3,7 +3,7 @@ import type { CliIo } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { compatModel } from '../resolve/compat-model.js';
 import { resolve } from '../resolve/resolve.js';
-import type { ResolveResult, TraceStep } from '../resolve/result.js';
+import type { ResolvedProperty, ResolveResult, TraceStep, ValueSource } from '../resolve/result.js';
 import { loadFromOptions, toJsonText } from './common.js';
 import { describeSource } from './describe-source.js';
 import { exitCodeOf, renderMessages, renderValue, toRequest, type ResolveCliOptions } from './resolve.js';
@@ -17,6 +17,10 @@ export interface Explanation {
     path: string | null; type: string; transient: boolean;
     hasProperty: boolean;
     default: unknown; value: unknown; source: unknown; steps: TraceStep[];
+    /** What the chain configured, when board code or realize changed it. */
+    configured?: unknown;
+    /** Why the value is only the configured one. */
+    configuredOnly?: string;
   }>;
   warnings: string[];
   error: string | null;
@@ -36,6 +40,8 @@ export function explain(r: ResolveResult, isA: (type: string, driver: string) =>
       return {
         path: o.path, type: o.type, transient: o.transient, hasProperty: !!p,
         default: p?.default ?? null, value: p?.value ?? null, source: p?.source ?? null, steps: p?.trace ?? [],
+        ...(p?.configured ? { configured: p.configured } : {}),
+        ...(p?.configuredOnly ? { configuredOnly: p.configuredOnly } : {}),
       };
     }),
     warnings: r.warnings,
@@ -64,7 +70,14 @@ export async function runExplain(target: string, opts: ResolveCliOptions, io: Cl
       const status = s.status === 'applied' ? c.green(s.status) : s.status === 'failed' ? c.red(s.status) : c.dim(s.status);
       io.out(`    ${s.entry}=${s.text}  ${c.dim(describeSource(s.source))}  ${status}\n`);
     }
-    io.out(`    final: ${c.bold(renderValue(o.value as never))}\n`);
+    const configured = o.configured as ResolvedProperty['configured'];
+    if (configured) {
+      io.out(`    configured: ${renderValue(configured.value)}\n`);
+      io.out(`    QEMU shows: ${c.bold(renderValue(o.value as never))}  ${c.dim(describeSource(o.source as ValueSource))}\n`);
+    } else {
+      io.out(`    final: ${c.bold(renderValue(o.value as never))}\n`);
+    }
+    if (o.configuredOnly) io.out(`    ${c.yellow('configured only:')} ${o.configuredOnly}\n`);
   }
   renderMessages(result, io);
   return exitCodeOf(result);

@@ -1,10 +1,9 @@
 /** `qom-compat resolve` and `qom-compat explain`: option handling and rendering. */
 import type { CliIo, OutputFormat } from '../cli/io.js';
 import { EXIT } from '../errors.js';
-import type { QomValue } from '../resolve/values.js';
-import { formatValue } from '../resolve/values.js';
+import { shownText, type ShownValue } from '../resolve/shown.js';
 import { resolve, type CommandLineOption, type ResolveRequest } from '../resolve/resolve.js';
-import type { CompatModelName, ResolvedObject, ResolveResult } from '../resolve/result.js';
+import type { CompatModelName, ResolvedObject, ResolvedProperty, ResolveResult } from '../resolve/result.js';
 import { loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
 import { describeSource } from './describe-source.js';
 
@@ -53,7 +52,14 @@ export function resolveJson(r: ResolveResult): unknown {
       path: o.path,
       type: o.type,
       ...(o.transient ? { transient: true } : {}),
-      properties: Object.fromEntries(o.properties.map((p) => [p.name, { value: p.value, source: p.source }])),
+      properties: Object.fromEntries(o.properties.map((p) => [p.name, {
+        value: p.value,
+        source: p.source,
+        ...(p.configured ? { configured: p.configured } : {}),
+        ...(p.configuredOnly ? { configuredOnly: p.configuredOnly } : {}),
+        ...(p.instance ? { instance: true } : {}),
+        ...(p.volatile ? { volatile: true } : {}),
+      }])),
     })),
     warnings: r.warnings,
     error: r.error,
@@ -84,9 +90,10 @@ function objectBlocks(objects: readonly ResolvedObject[], all: boolean, io: CliI
     pending = undefined;
   };
   for (const o of objects) {
-    const props = all ? o.properties : o.properties.filter((p) => p.source.kind !== 'default');
+    // Without --all: what the chain changed from the type default, and what the tool can only partly answer.
+    const props = all ? o.properties : o.properties.filter(changedByChain);
     if (!all && props.length === 0) continue;
-    const body = props.map((p) => `    ${p.name} = ${renderValue(p.value)}  ${c.dim('← ' + describeSource(p.source))}\n`).join('');
+    const body = props.map((p) => `    ${propertyLine(p, c)}\n`).join('');
     if (o.transient && !all) {
       if (pending && pending.body === body) { pending.types.push(o.type); continue; }
       flush();
@@ -98,6 +105,21 @@ function objectBlocks(objects: readonly ResolvedObject[], all: boolean, io: CliI
   }
   flush();
   return blocks;
+}
+
+/** Whether compat, sugar, a -global or an option set the property (or the tool can only partly answer for it). */
+function changedByChain(p: ResolvedProperty): boolean {
+  if (p.configuredOnly) return true;
+  const chain = p.configured?.source ?? p.source;
+  return chain.kind !== 'default' && chain.kind !== 'board';
+}
+
+/** `name = value  ← why`, with what the chain configured when QEMU shows something else. */
+export function propertyLine(p: ResolvedProperty, c: CliIo['color']): string {
+  let why = describeSource(p.source);
+  if (p.configured) why += `; configured ${renderValue(p.configured.value)} ← ${describeSource(p.configured.source)}`;
+  const line = `${p.name} = ${renderValue(p.value, p.volatile)}  ${c.dim('← ' + why)}`;
+  return p.configuredOnly ? `${line}\n      ${c.yellow('configured only:')} ${p.configuredOnly}` : line;
 }
 
 export function renderMessages(r: ResolveResult, io: CliIo): void {
@@ -115,7 +137,8 @@ function objectLabel(o: ResolvedObject): string {
   return o.origin === 'accel' ? '(accelerator)' : '(no path)';
 }
 
-export function renderValue(v: QomValue | null): string {
+export function renderValue(v: ShownValue | null, volatile = false): string {
+  if (volatile) return '(computed when read: host clock)';
   if (v === null) return '(unknown)';
-  return typeof v === 'string' ? JSON.stringify(v) : formatValue(v);
+  return typeof v === 'string' ? JSON.stringify(v) : shownText(v);
 }

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { QemuProbeError } from '../errors.js';
 import { EMBEDDED_MACHINES_DIR } from '../load/fs.js';
-import type { BoardLayoutDef, BoardsFile, MachinesFile, TypesFile } from '../load/schema.js';
+import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceRecordDef, MachinesFile, TypesFile } from '../load/schema.js';
+import { buildDefinitions, type Definitions, type ValidatedFiles } from '../load/build.js';
+import { hostKey } from '../model/boards.js';
+import type { CompatModelName } from '../resolve/result.js';
+import { resolve } from '../resolve/resolve.js';
+import { ObservedPool, valueDeltas, withObserved } from './board-values.js';
+import { observeBoard, type ObservedBoard } from './observe-boards.js';
+import { loneOption, lonePath, observeLone, type LoneObject } from './observe-devices.js';
+import { mapLimit } from './probe-qemu.js';
 import { QemuExitedError, QmpSession } from '../qemu/qmp.js';
 import { TypeModel } from '../model/types.js';
 import { formatJson } from '../util/json-format.js';
@@ -27,6 +35,8 @@ export interface ImportOptions {
   outRoot: string;
   /** Only probe boards of machines whose name matches (all when absent). */
   machineFilter?: (name: string) => boolean;
+  /** Only record what a lone -device shows for device types whose name matches (all when absent). */
+  deviceFilter?: (type: string) => boolean;
   progress: (msg: string) => void;
 }
 
@@ -97,7 +107,9 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const optional = await learnOptionalEntries(ctx, intro.machines, new TypeModel(typesFile.types));
 
   const machinesFile = deriveMachines(intro.machines, { arch, qemuVersion: version, optional, typeNames });
-  const boardsFile = await probeBoards(ctx, machinesFile, opts.machineFilter);
+  const probed = await probeBoards(ctx, machinesFile, opts.machineFilter);
+  const files = { machines: machinesFile, types: typesFile, boards: probed, accel: accelCompatFor(opts.outRoot, arch) };
+  const boardsFile = await recordObservations(ctx, files, { ...(opts.machineFilter ? { machines: opts.machineFilter } : {}), ...(opts.deviceFilter ? { devices: opts.deviceFilter } : {}) });
 
   const dir = join(opts.outRoot, arch);
   writeDefinitions(dir, machinesFile, typesFile, boardsFile);
@@ -179,6 +191,128 @@ async function probeBoards(ctx: ProbeContext, machines: MachinesFile, filter?: (
     m.board = ids;
   }
   return { arch: machines.arch, layouts: [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+}
+
+/**
+ * What QEMU shows once started, on every probed board and on a lone -device
+ * of every user-creatable type, kept where it differs from what the compat
+ * chain configures (board-values.ts), in one pool of shared records.
+ */
+export async function recordObservations(
+  ctx: ProbeContext, files: ValidatedFiles, filter: { machines?: (n: string) => boolean; devices?: (t: string) => boolean } = {},
+): Promise<BoardsFile> {
+  const pool = new ObservedPool();
+  const layouts = await recordBoardValues(ctx, files, pool, filter.machines);
+  const boards: BoardsFile = { arch: files.boards.arch, layouts, observed: pool.all() };
+  const devices = await recordDeviceValues(ctx, { ...files, boards }, pool, filter.devices);
+  const records = pool.all();
+  return { arch: files.boards.arch, layouts, ...(records.length ? { observed: records } : {}), ...(devices.length ? { devices } : {}) };
+}
+
+/** The compat model the binary implements: the OBJECT_COMPAT RFC when it has the RFC's root class. */
+function binaryModel(defs: Definitions): CompatModelName {
+  return defs.types.has('object-compat') ? 'object-compat' : 'qdev';
+}
+
+/**
+ * Every board, with and without -nodefaults. Machines whose boards show the
+ * same share a layout; one that differs gets its own.
+ */
+async function recordBoardValues(ctx: ProbeContext, files: ValidatedFiles, pool: ObservedPool, filter?: (n: string) => boolean): Promise<BoardLayoutDef[]> {
+  const defs = buildDefinitions('(import)', files);
+  const model = binaryModel(defs);
+  const variants = files.machines.machines
+    .filter((m) => m.board && (!filter || filter(m.name)))
+    .flatMap((m) => [true, false].map((nodefaults) => ({ m, nodefaults })));
+  ctx.progress(`reading every property of every board object (${variants.length} boards)`);
+  let done = 0;
+  const observed = await mapLimit(variants, ctx.concurrency ?? 2, async ({ m, nodefaults }) => {
+    const configured = resolve(defs, { machine: m.name, nodefaults, model });
+    if (configured.outcome !== 'started') throw new QemuProbeError(`${m.name}: the board alone does not resolve: ${configured.error}`);
+    const paths = configured.objects.filter((o) => o.path !== null && !o.transient).map((o) => o.path!);
+    const migration = configured.objects.find((o) => o.path === null && o.type === 'migration');
+    const shown = await observeBoard(ctx, m.name, nodefaults, paths, migration && new Map(migration.properties.map((p) => [p.name, p.type])));
+    if (++done % 10 === 0 || done === variants.length) ctx.progress(`  board values ${done}/${variants.length}`);
+    return valueDeltas(defs.types, configured.objects, shown);
+  });
+  const probed = new Map(files.boards.layouts.map((l) => [l.id, l]));
+  const layouts = new Map<string, BoardLayoutDef>();
+  const byContent = new Map<string, string>();
+  variants.forEach(({ m, nodefaults }, i) => {
+    const layout = withObserved(probed.get(nodefaults ? m.board!.nodefaults : m.board!.defaults)!, observed[i]!, pool);
+    const key = JSON.stringify(layout.objects);
+    let id = byContent.get(key);
+    if (!id) {
+      id = `${m.name}${nodefaults ? '+nodefaults' : ''}`;
+      byContent.set(key, id);
+      layouts.set(id, { ...layout, id });
+    }
+    m.board = { ...m.board!, [nodefaults ? 'nodefaults' : 'defaults']: id };
+  });
+  return [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Every user-creatable device type (-device) and object type (-object),
+ * created alone (-nodefaults) on the reference machine of each PCI host
+ * bridge: the machine that carries an alias (q35, pc), the newest of its
+ * family. A type QEMU refuses there (another bus, a required backend or
+ * parameter) gets no record on that board.
+ */
+async function recordDeviceValues(ctx: ProbeContext, files: ValidatedFiles, pool: ObservedPool, filter?: (t: string) => boolean): Promise<DeviceRecordDef[]> {
+  const defs = buildDefinitions('(import)', files);
+  const model = binaryModel(defs);
+  const isA = (t: string, a: string) => defs.types.isA(t, a);
+  const references = new Map<string, string>();
+  for (const m of defs.machines.all()) {
+    const host = hostKey(defs.machines.boardLayout(m.name, true), isA);
+    if (m.alias && host !== 'none' && !references.has(host)) references.set(host, m.name);
+  }
+  const lone = files.types.types
+    .filter((t) => !t.abstract && (!filter || filter(t.name)))
+    .flatMap((t): LoneObject[] => {
+      if (t.userCreatable && isA(t.name, 'device')) return [{ kind: 'device', type: t.name }];
+      if (!isA(t.name, 'device') && isA(t.name, 'user-creatable')) return [{ kind: 'object', type: t.name, sized: isA(t.name, 'memory-backend') }];
+      return [];
+    })
+    .sort((a, b) => (a.type < b.type ? -1 : 1));
+  const jobs = lone.flatMap((o) => [...references].sort().map(([host, machine]) => ({ o, host, machine })));
+  ctx.progress(`reading every property of a lone -device or -object of each of ${lone.length} types on ${[...references.values()].join(', ')}`);
+  const skip = (t: string) => ['bus', 'memory-region', 'irq'].some((a) => isA(t, a));
+  let done = 0;
+  const deltas = await mapLimit(jobs, ctx.concurrency ?? 2, async ({ o, machine }) => {
+    const shown = await observeLone(ctx, machine, o, skip);
+    if (++done % 50 === 0 || done === jobs.length) ctx.progress(`  lone objects ${done}/${jobs.length}`);
+    if (!shown) return null;
+    const configured = resolve(defs, { machine, nodefaults: true, model, options: [{ kind: o.kind, arg: loneOption(o) }] });
+    if (configured.outcome !== 'started') {
+      ctx.progress(`  -${o.kind} ${o.type} on ${machine}: QEMU starts, resolve says: ${configured.error}; no record`);
+      return null;
+    }
+    const root = lonePath(o);
+    const board: ObservedBoard = new Map([...shown].map(([rel, properties]) => [root + rel, { properties, volatile: new Set<string>() }]));
+    const mine = configured.objects.filter((x) => x.path === root || x.path?.startsWith(root + '/'));
+    return { root, objects: mine, values: valueDeltas(defs.types, mine, board, true) };
+  });
+  // Records are numbered in job order, whatever order the QEMU runs finished in.
+  return jobs.flatMap(({ o, host, machine }, i) => {
+    const d = deltas[i];
+    if (!d) return [];
+    const objects = d.objects.flatMap((x) => {
+      const v = d.values.get(x.path!);
+      const id = v && pool.idFor(x.type, v);
+      return id ? [{ path: x.path!.slice(d.root.length), observed: id }] : [];
+    });
+    return objects.length ? [{ type: o.type, host, machine, objects }] : [];
+  });
+}
+
+/** accel-compat.json as the import will write it (hand-authored; see writeDefinitions). */
+function accelCompatFor(outRoot: string, arch: string): AccelCompatFile {
+  for (const file of [join(outRoot, arch, 'accel-compat.json'), join(EMBEDDED_MACHINES_DIR, arch, 'accel-compat.json')]) {
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AccelCompatFile;
+  }
+  return { accelerators: [] };
 }
 
 function toBoardObjectDef(o: BoardObject): BoardLayoutDef['objects'][number] {

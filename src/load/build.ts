@@ -5,7 +5,8 @@
 import { DefinitionError } from '../errors.js';
 import { MachineModel, MachineModelError } from '../model/machines.js';
 import { TypeModel } from '../model/types.js';
-import type { AccelCompatFile, BoardLayoutDef, BoardsFile, CompatEntryDef, MachinesFile, TypesFile } from './schema.js';
+import { BoardModelError, linkBoards, type LinkedBoards, type ObservedRecord } from '../model/boards.js';
+import type { AccelCompatFile, BoardsFile, CompatEntryDef, MachinesFile, TypesFile } from './schema.js';
 
 export interface AccelCompat { readonly name: string; readonly type: string; readonly origin: string; readonly compat: readonly CompatEntryDef[] }
 
@@ -15,6 +16,8 @@ export interface Definitions {
   readonly machines: MachineModel;
   readonly types: TypeModel;
   readonly accelCompat: readonly AccelCompat[];
+  /** What QEMU shows on a lone -device of a type: `${type}\u0000${host bridge type}` → path below the device → record. */
+  readonly devices: ReadonlyMap<string, ReadonlyMap<string, ObservedRecord>>;
 }
 
 /** Contents of one architecture's definition directory, by file name. */
@@ -27,11 +30,16 @@ export interface DefinitionSources {
 export interface ValidatedFiles { machines: MachinesFile; types: TypesFile; boards: BoardsFile; accel: AccelCompatFile }
 
 export function buildDefinitions(dir: string, files: ValidatedFiles): Definitions {
-  const layouts = new Map<string, BoardLayoutDef>();
-  for (const l of files.boards.layouts) layouts.set(l.id, l);
+  let boards: LinkedBoards;
+  try {
+    boards = linkBoards(files.boards);
+  } catch (e) {
+    if (e instanceof BoardModelError) throw new DefinitionError('boards', { file: `${dir}/boards.json` }, e.message);
+    throw e;
+  }
   let machines: MachineModel;
   try {
-    machines = new MachineModel(files.machines, layouts);
+    machines = new MachineModel(files.machines, boards.layouts);
   } catch (e) {
     if (e instanceof MachineModelError) throw new DefinitionError('machines', { file: `${dir}/machines.json` }, e.message);
     throw e;
@@ -42,6 +50,7 @@ export function buildDefinitions(dir: string, files: ValidatedFiles): Definition
     machines,
     types: new TypeModel(files.types.types),
     accelCompat: files.accel.accelerators,
+    devices: boards.devices,
   };
 }
 

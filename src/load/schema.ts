@@ -87,10 +87,49 @@ export const TypesFileSchema = z.strictObject({
   types: z.array(TypeSchema),
 });
 
+/**
+ * A value as qom-get shows it, as JSON (booleans, integers, strings and link
+ * paths, lists, structures); integers beyond 2^53 as decimal strings, which
+ * the property's declared type tells apart from strings.
+ */
+export const ObservedValueSchema = z.union([
+  z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown()),
+]);
+
 export const BoardObjectSchema = z.strictObject({
   path: z.string().min(1).nullable().describe('QOM path; null for objects outside the composition tree'),
   type: name,
   transient: z.boolean().optional().describe('Created and destroyed during start-up (NIC probes, unused pflash)'),
+  observed: name.optional().describe('Id of the record in "observed" holding what QEMU shows on this object once started'),
+});
+
+/**
+ * What QEMU shows on a board object once it has started (-S), where that
+ * differs from what the compat chain configures. Shared by every board
+ * object that shows the same.
+ */
+export const ObservedRecordSchema = z.strictObject({
+  id: name,
+  values: z.record(z.string().min(1), ObservedValueSchema).optional().describe(
+    'What qom-get shows, for the properties where that differs from what the compat chain configures: ' +
+    'board code, realize, instance properties, and defaults QMP does not report'),
+  instanceProperties: z.record(z.string().min(1), name).optional().describe(
+    'QOM type of each property in "values" that the instance has but its type does not declare (gsi[0], unnamed-gpio-out[0], ...)'),
+  volatile: z.array(name).optional().describe('Properties whose value QEMU computes when asked (from the host clock): no value can be recorded'),
+  configured: z.record(z.string().min(1), z.union([ObservedValueSchema, z.null()])).optional().describe(
+    'For device records: what the compat chain configured for each property in "values" when QEMU showed it (null: unknown); ' +
+    'the shown value holds only while the chain configures the same'),
+});
+
+/** What QEMU shows on a lone -device (or -object) of a type, on a board with a given PCI host bridge. */
+export const DeviceRecordSchema = z.strictObject({
+  type: name.describe('The -device type, or the -object type'),
+  host: name.describe('QOM type of the PCI host bridge of the board it was created on ("none": a board without one)'),
+  machine: name.describe('The machine it was created on (-nodefaults)'),
+  objects: z.array(z.strictObject({
+    path: z.string().describe('Path below the device or object: "" for itself, "/virtio-backend" for a child'),
+    observed: name.describe('Id of the record in "observed"'),
+  })),
 });
 
 export const BoardLayoutSchema = z.strictObject({
@@ -102,6 +141,8 @@ export const BoardsFileSchema = z.strictObject({
   $schema: z.string().optional(),
   arch: name,
   layouts: z.array(BoardLayoutSchema),
+  observed: z.array(ObservedRecordSchema).optional().describe('What QEMU shows on board objects, shared by the objects that show the same'),
+  devices: z.array(DeviceRecordSchema).optional().describe('What QEMU shows on each user-creatable -device and -object type created alone'),
 });
 
 export const AccelCompatFileSchema = z.strictObject({
@@ -122,6 +163,10 @@ export type PropertyDef = z.infer<typeof PropertySchema>;
 export type TypeDef = z.infer<typeof TypeSchema>;
 export type TypesFile = z.infer<typeof TypesFileSchema>;
 export type BoardLayoutDef = z.infer<typeof BoardLayoutSchema>;
+export type BoardObjectDef = z.infer<typeof BoardObjectSchema>;
+export type ObservedValue = z.infer<typeof ObservedValueSchema>;
+export type ObservedRecordDef = z.infer<typeof ObservedRecordSchema>;
+export type DeviceRecordDef = z.infer<typeof DeviceRecordSchema>;
 export type BoardsFile = z.infer<typeof BoardsFileSchema>;
 export type AccelCompatFile = z.infer<typeof AccelCompatFileSchema>;
 

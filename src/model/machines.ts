@@ -3,7 +3,8 @@
  * entries it appends; its full list is the inherited (newer) version's list
  * followed by its own, exactly as QEMU's *_machine_X_Y_options() build it.
  */
-import type { BoardLayoutDef, CompatEntryDef, MachineDef, MachinesFile } from '../load/schema.js';
+import type { CompatEntryDef, MachineDef, MachinesFile } from '../load/schema.js';
+import type { BoardLayout } from './boards.js';
 
 export interface CompatEntry {
   readonly driver: string;
@@ -44,7 +45,7 @@ export class MachineModel {
   private readonly flatCache = new Map<string, readonly SourcedCompatEntry[]>();
   readonly arch: string;
 
-  constructor(file: MachinesFile, readonly layouts: ReadonlyMap<string, BoardLayoutDef> = new Map()) {
+  constructor(file: MachinesFile, readonly layouts: ReadonlyMap<string, BoardLayout> = new Map()) {
     this.arch = file.arch;
     const groups = new Map<string, readonly CompatEntryDef[]>();
     for (const g of file.groups ?? []) groups.set(g.name, g.entries);
@@ -94,7 +95,7 @@ export class MachineModel {
     return list;
   }
 
-  boardLayout(name: string, nodefaults: boolean): BoardLayoutDef | undefined {
+  boardLayout(name: string, nodefaults: boolean): BoardLayout | undefined {
     const board = this.machines.get(name)?.board;
     return board ? this.layouts.get(nodefaults ? board.nodefaults : board.defaults) : undefined;
   }

@@ -10,14 +10,17 @@
  */
 import type { Definitions } from '../load/loader.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
+import { DEVICE_RECORD_PATH, hostKey, OBJECT_RECORD_PATH, relocateRecord, type ObservedRecord } from '../model/boards.js';
 import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
 import { compatModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
+import { RealizeState } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, TraceStep, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
+import { fromObservedValue, sameShown, shownText, type ShownValue } from './shown.js';
 import { unusedGlobalWarnings } from './unused-globals.js';
 import { parseDeviceValue, parseGlobalValue, parseObjectValue, type QomValue, type ValueResult } from './values.js';
 
@@ -110,17 +113,28 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
   const fromInstanceInit = board.slice(0, split).map((o) => ({ ...o, early: true }));
   const fromBoardInit = board.slice(split);
 
-  const userObjects = cmd.objects.map((o, i): PlannedObject => ({
-    path: `/objects/${o.id}`, type: o.qomType, transient: false, origin: 'object', early: !isLateObjectType(o.qomType),
-    option: `-object ${o.text}`, optionIndex: i,
-  }));
+  const host = hostKey(layoutNd ?? layoutDf, (t, a) => types.isA(t, a));
+  const userObjects = cmd.objects.map((o, i): PlannedObject => {
+    const record = objectRecord(defs, o.qomType, host);
+    return {
+      path: `/objects/${o.id}`, type: o.qomType, transient: false, origin: 'object', early: !isLateObjectType(o.qomType),
+      option: `-object ${o.text}`, optionIndex: i,
+      ...(record ? { observed: { type: o.qomType, record: relocateRecord(record, OBJECT_RECORD_PATH, `/objects/${o.id}`) } } : {}),
+    };
+  });
   const accel: PlannedObject = { path: null, type: cmd.accel.type, transient: false, origin: 'accel', early: true, option: `-accel ${cmd.accel.text}` };
   const keep = (t: string) => model.compatSlots(t, false).length > 0 || model.takesGlobals(t);
   const devices = cmd.devices.flatMap((d, i): PlanStep[] => {
     const path = d.id !== undefined ? `/machine/peripheral/${d.id}` : `/machine/peripheral-anon/device[${cmd.devices.slice(0, i).filter((x) => x.id === undefined).length}]`;
-    return [{ validateDevice: i }, ...withChildren(types, path, types.deviceType(d.driver), keep).map((o): PlannedObject => ({
-      ...o, transient: false, origin: 'device', early: false, option: `-device ${d.text}`, ...(o.path === path ? { optionIndex: i } : {}),
-    }))];
+    const type = types.deviceType(d.driver);
+    const records = defs.devices.get(`${type}\u0000${host}`);
+    return [{ validateDevice: i }, ...withChildren(types, path, type, keep).map((o): PlannedObject => {
+      const record = o.path !== null && records?.get(o.path.slice(path.length));
+      return {
+        ...o, transient: false, origin: 'device', early: false, option: `-device ${d.text}`, ...(o.path === path ? { optionIndex: i } : {}),
+        ...(record ? { observed: { type: o.type, record: relocateRecord(record, DEVICE_RECORD_PATH, path) } } : {}),
+      };
+    })];
   });
   return [
     ...fromInstanceInit,
@@ -133,6 +147,18 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
   ];
 }
 
+/**
+ * What a lone -object of the type shows: the record taken on a board like
+ * this one, else on any board (a backend's values do not depend on the
+ * board's buses, as a device's parent_bus does).
+ */
+function objectRecord(defs: Definitions, type: string, host: string): ObservedRecord | undefined {
+  const exact = defs.devices.get(`${type}\u0000${host}`)?.get('');
+  if (exact) return exact;
+  for (const [key, records] of defs.devices) if (key.startsWith(`${type}\u0000`)) return records.get('');
+  return undefined;
+}
+
 /** Applies the lists to each object as it is created; stops at QEMU's first fatal error. */
 class Resolution {
   readonly globals: GlobalEntry[];
@@ -140,12 +166,17 @@ class Resolution {
   private readonly claimed = new Set<ObjectState>();
   private readonly slots: ReadonlyMap<Slot, readonly ListEntry[]>;
   private readonly types: TypeModel;
+  private readonly realize: RealizeState;
+  private boardRegistered = false;
+  /** The objects of the -device being created (its children, then itself). */
+  private deviceGroup: ResolvedObject[] = [];
 
   constructor(
     defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
     machine: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
   ) {
     this.types = model.types;
+    this.realize = new RealizeState(model.types);
     this.globals = cmd.globals.map((g, i) => ({ driver: g.driver, property: g.property, value: g.value, text: g.text, index: i + 1, used: false }));
     const accelCompat = defs.accelCompat.find((a) => a.type === cmd.accel.type)?.compat ?? [];
     this.slots = new Map<Slot, ListEntry[]>([
@@ -157,6 +188,11 @@ class Resolution {
 
   /** qdev_get_device_class(): the -device driver must name a concrete, user-creatable device type. */
   validateDevice(index: number): void {
+    if (!this.boardRegistered) {
+      this.realize.registerBoard(this.out.filter((o) => o.origin === 'board'));
+      this.boardRegistered = true;
+    }
+    this.deviceGroup = [];
     const d = this.cmd.devices[index]!;
     const type = this.types.deviceType(d.driver);
     const t = this.types.get(type);
@@ -188,6 +224,7 @@ class Resolution {
       this.applyList(obj, this.slots.get(slot)!, (msg) => new Stop(msg, slot === 2 ? 'refused' : 'definition-error'));
     }
     for (const [prop, value] of this.model.resetAfterCompat(o.type)) obj.reset(prop, value);
+    obj.markMachineConfigured();
     if (this.model.takesGlobals(o.type)) {
       const entries = this.globals.map((g): ListEntry => ({
         driver: g.driver, property: g.property, value: g.value, optional: false,
@@ -199,6 +236,23 @@ class Resolution {
     if (o.optionIndex !== undefined) this.applyOptions(obj, o);
     if (o.origin === 'accel') this.applyAccelOptions(obj, o);
     if (this.cpu?.type === o.type) this.applyCpuPlusMinus(obj, this.cpu);
+    obj.linksAsPaths((id) => this.pathOfId(id));
+    obj.showObserved(o.observed);
+    if (o.origin === 'device') {
+      this.deviceGroup.push(obj.result);
+      // The device itself comes after the children its instance_init made: realize it now.
+      if (o.optionIndex !== undefined) {
+        const err = this.realize.realizeDevice(this.deviceGroup, this.cmd.devices[o.optionIndex]!.id ?? null);
+        if (err) throw new Stop(`${o.option}: ${err}`, 'refused');
+      }
+    }
+  }
+
+  /** QOM path of an object a link names by id: -object ids live in /objects, -device ids in /machine/peripheral. */
+  private pathOfId(id: string): string | undefined {
+    if (this.cmd.objects.some((x) => x.id === id)) return `/objects/${id}`;
+    if (this.cmd.devices.some((x) => x.id === id)) return `/machine/peripheral/${id}`;
+    return undefined;
   }
 
   /** x86_cpu_expand_features() at realize: +feat then -feat, over everything before them. */
@@ -299,6 +353,95 @@ class ObjectState {
       this.props.set(p.name, rp);
       this.result.properties.push(rp);
     }
+  }
+
+  /** Each property's value once compat (and the code after it) has run: what the machine alone configures. */
+  private machineConfigured = new Map<string, ShownValue | null>();
+
+  markMachineConfigured(): void {
+    for (const [name, rp] of this.props) this.machineConfigured.set(name, rp.value);
+  }
+
+  /** qom-get shows a link as the target's path; options name the target by id. */
+  linksAsPaths(pathOf: (id: string) => string | undefined): void {
+    for (const rp of this.props.values()) {
+      if (!rp.type.startsWith('link<') || typeof rp.value !== 'string' || rp.value === '' || rp.value.startsWith('/')) continue;
+      const path = pathOf(rp.value);
+      if (path) rp.value = path;
+    }
+  }
+
+  /**
+   * Puts what QEMU shows (recorded on this machine's board) in place of the
+   * configured value. Where the command line changed a value that QEMU
+   * changes after configuration, the recorded value no longer holds, and the
+   * configured one is all the tool knows: it says so.
+   */
+  showObserved(recorded: PlannedObject['observed']): void {
+    if (recorded) this.showRecorded(recorded);
+    this.mirrorAliases();
+  }
+
+  /**
+   * An alias property (qdev_alias_all_properties) has no storage of its own:
+   * it shows what the child shows, whatever reached the child directly (a
+   * compat entry on virtio-device reaches the backend, not the proxy).
+   */
+  private mirrorAliases(): void {
+    for (const [name, target] of this.aliases) {
+      const own = this.props.get(name);
+      const child = target.props.get(name);
+      if (!own || !child) continue;
+      own.value = child.value;
+      own.source = child.source;
+      if (child.configured) own.configured = child.configured; else delete own.configured;
+      if (child.configuredOnly) own.configuredOnly = child.configuredOnly; else delete own.configuredOnly;
+      if (child.volatile) own.volatile = true;
+    }
+  }
+
+  private showRecorded(recorded: NonNullable<PlannedObject['observed']>): void {
+    const observed = recorded.record;
+    for (const [name, stored] of Object.entries(observed.values)) {
+      if (this.aliases.has(name)) continue; // mirrored from the child below
+      const rp = this.props.get(name);
+      if (recorded.type !== this.type) {
+        if (rp) rp.configuredOnly = `QEMU changes this property after configuration; what it shows was recorded for ${recorded.type}, not ${this.type}`;
+        continue;
+      }
+      const declared = Object.hasOwn(observed.instanceProperties, name) ? observed.instanceProperties[name]! : rp?.type ?? 'str';
+      const shown = fromObservedValue(stored, declared);
+      if (!rp) {
+        const ip: ResolvedProperty = { name, type: declared, value: shown, source: { kind: 'board' }, default: null, trace: [], instance: true };
+        this.props.set(name, ip);
+        this.result.properties.push(ip);
+        continue;
+      }
+      // The shown value holds while the chain configures what it did when QEMU showed it.
+      const basis = observed.configured
+        ? (Object.hasOwn(observed.configured, name) && observed.configured[name] !== null ? fromObservedValue(observed.configured[name]!, rp.type) : null)
+        : this.machineConfigured.get(name) ?? null;
+      if (!sameShown(rp.value, basis)) {
+        rp.configuredOnly = `QEMU changes this property after configuration (board code or realize): configured as ${basis === null ? 'unknown' : shownText(basis)}, `
+          + `it shows ${shownText(shown)}; what it makes of ${rp.value === null ? 'this' : shownText(rp.value)} was not learned`;
+        continue;
+      }
+      rp.configured = { value: rp.value as QomValue | null, source: rp.source };
+      rp.value = shown;
+      rp.source = { kind: 'board' };
+    }
+    for (const name of recorded.type === this.type ? observed.volatile : []) {
+      let rp = this.props.get(name);
+      if (!rp) {
+        const type = Object.hasOwn(observed.instanceProperties, name) ? observed.instanceProperties[name]! : 'str';
+        rp = { name, type, value: null, source: { kind: 'board' }, default: null, trace: [], instance: true };
+        this.props.set(name, rp);
+        this.result.properties.push(rp);
+      }
+      rp.value = null;
+      rp.volatile = true;
+    }
+    this.result.properties.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   get type(): string { return this.result.type; }

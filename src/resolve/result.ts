@@ -1,4 +1,5 @@
 /** What resolution produces: the object tree with every property's value and why. */
+import type { ShownValue } from './shown.js';
 import type { QomValue } from './values.js';
 
 export type CompatModelName = 'qdev' | 'object-compat';
@@ -14,7 +15,13 @@ export type ValueSource =
   | { kind: 'cpu-feature'; text: string }
   | { kind: 'option'; option: string }
   /** QEMU code that overwrites the value after compat (10.0.2's sev-guest instance_init). */
-  | { kind: 'instance-init'; type: string };
+  | { kind: 'instance-init'; type: string }
+  /**
+   * What QEMU shows once started, where board code or realize changed the
+   * configured value (or QMP reports no default): learned from the binary
+   * at import for this machine's board.
+   */
+  | { kind: 'board' };
 
 export type StepStatus = 'applied' | 'overridden' | 'optional-skipped' | 'failed';
 
@@ -31,12 +38,25 @@ export interface TraceStep {
 export interface ResolvedProperty {
   name: string;
   type: string;
-  /** Final value as qom-get would return it before realize; null when unknown. */
-  value: QomValue | null;
+  /** What qom-get shows once QEMU has started (-S); null when unknown. */
+  value: ShownValue | null;
+  /** Where `value` came from: the step of the chain, or `board` when QEMU changed the configured value. */
   source: ValueSource;
+  /** Present when board code or realize changed the value: what the chain configured, and where that came from. */
+  configured?: { value: QomValue | null; source: ValueSource };
+  /**
+   * Set when `value` is only what the chain configured: QEMU changes this
+   * property after configuration, and what it makes of this setting was not
+   * learned. Says why.
+   */
+  configuredOnly?: string;
   /** Type default (null when unknown). */
   default: QomValue | null;
   trace: TraceStep[];
+  /** The instance has this property although its type does not declare it (gsi[0], unnamed-gpio-out[0]). */
+  instance?: true;
+  /** QEMU computes the value each time it is read (the RTC date, from the host clock): value is null. */
+  volatile?: true;
 }
 
 export interface ResolvedObject {

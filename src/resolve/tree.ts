@@ -4,7 +4,7 @@
  * driver turned off), the accelerator, -object and -device objects with the
  * children their instance_init creates.
  */
-import type { BoardLayoutDef } from '../load/schema.js';
+import type { BoardLayout, BoardObject, ObservedRecord } from '../model/boards.js';
 import type { TypeModel } from '../model/types.js';
 
 export interface PlannedObject {
@@ -18,6 +18,8 @@ export interface PlannedObject {
   option?: string;
   /** Index into the -device/-object list for per-instance properties. */
   optionIndex?: number;
+  /** What QEMU shows on this board object where it differs from the chain, and the type it was recorded on. */
+  observed?: { readonly type: string; readonly record: ObservedRecord };
 }
 
 /**
@@ -56,7 +58,7 @@ export function disabledDefaults(drivers: Iterable<string>): Set<string> {
  * the numbering shifts (pc keeps its isa-fdc under -nodefaults at another
  * device[N]; only the floppy drive is a default device).
  */
-export function boardObjects(defaults: BoardLayoutDef, nodefaults: BoardLayoutDef | undefined, off: ReadonlySet<string>): PlannedObject[] {
+export function boardObjects(defaults: BoardLayout, nodefaults: BoardLayout | undefined, off: ReadonlySet<string>): PlannedObject[] {
   const objects = defaults.objects;
   let kept = objects;
   if (off.size > 0 && nodefaults) {
@@ -73,12 +75,15 @@ export function boardObjects(defaults: BoardLayoutDef, nodefaults: BoardLayoutDe
     kept = objects.filter((o) => !o.path || !prefixes.some((p) => o.path === p || o.path!.startsWith(p + '/')));
     kept = renumberUnattached(kept, objects);
   }
-  return kept.map((o) => ({ path: o.path, type: o.type, transient: o.transient ?? false, origin: 'board', early: false }));
+  return kept.map((o): PlannedObject => ({
+    path: o.path, type: o.type, transient: o.transient ?? false, origin: 'board', early: false,
+    ...(o.observed ? { observed: { type: o.type, record: o.observed } } : {}),
+  }));
 }
 
 const UNATTACHED = /^\/machine\/unattached\/device\[(\d+)\]/;
 
-function renumberUnattached(kept: BoardLayoutDef['objects'], all: BoardLayoutDef['objects']): BoardLayoutDef['objects'] {
+function renumberUnattached(kept: readonly BoardObject[], all: readonly BoardObject[]): BoardObject[] {
   const keptIdx = new Set<number>();
   for (const o of kept) {
     const m = o.path && UNATTACHED.exec(o.path);
@@ -87,10 +92,15 @@ function renumberUnattached(kept: BoardLayoutDef['objects'], all: BoardLayoutDef
   const order = [...new Set(all.flatMap((o) => { const m = o.path && UNATTACHED.exec(o.path); return m ? [Number(m[1])] : []; }))]
     .filter((n) => keptIdx.has(n)).sort((a, b) => a - b);
   const newIndex = new Map(order.map((n, i) => [n, i]));
+  // Links (parent_bus, pit, gsi[N]) name other objects by path: they move with them.
+  const move = (path: string): string => path.replace(UNATTACHED, (whole, n: string) => {
+    const to = newIndex.get(Number(n));
+    return to === undefined ? whole : `/machine/unattached/device[${to}]`;
+  });
   return kept.map((o) => {
-    const m = o.path && UNATTACHED.exec(o.path);
-    if (!m) return o;
-    return { ...o, path: o.path!.replace(UNATTACHED, `/machine/unattached/device[${newIndex.get(Number(m[1]))}]`) };
+    const rec = o.observed;
+    const observed = rec && { ...rec, values: Object.fromEntries(Object.entries(rec.values).map(([k, v]) => [k, typeof v === 'string' ? move(v) : v])) };
+    return { ...o, ...(o.path ? { path: move(o.path) } : {}), ...(observed ? { observed } : {}) };
   });
 }
 

@@ -3,22 +3,27 @@
  * `resolve(…, { model: 'qdev' })`, and compares what each says.
  *
  * Compared: the outcome (QEMU started or refused), the fatal error text, the
- * warnings (exact, in order) and, when both started, the values of every
- * property that compat, -global or an option touched on an object with a QOM
- * path (qom-get), plus the `migration` object's values where a QMP name maps
+ * warnings (exact, in order) and, when both started, EVERY property QEMU shows
+ * (qom-list + qom-get) on every object of the composition tree that resolve
+ * knows, every object of QEMU's tree resolve does not know, and the
+ * `migration` object's values where a QMP name maps
  * (query-migrate-parameters / query-migrate-capabilities).
  *
- * Values that QEMU changes at realize or in board code are NOT hidden: they
- * are listed in REALIZE_TIME_CHANGES with the reason, and counted separately as
- * documented realize-time differences. Anything else that differs is a
- * disagreement.
+ * A value resolve does not know (null, or no such property) where QEMU shows
+ * one is a disagreement. Differences are excused only in two documented
+ * ways: SHOWN_EXCEPTIONS (values QEMU derives from the host or the clock)
+ * and values resolve itself marks `configuredOnly` (a user setting that
+ * board code or realize transforms in a way the tool has not learned),
+ * each counted apart.
  */
+import { migrationField, migrationFields } from '../../src/import/observe-boards.js';
 import type { Definitions } from '../../src/load/loader.js';
 import type { ExactJson } from '../../src/qemu/json-exact.js';
 import { QemuExitedError, QmpError, QmpSession, type QemuRunResult } from '../../src/qemu/qmp.js';
 import { resolve, type CommandLineOption } from '../../src/resolve/resolve.js';
-import type { ResolveResult } from '../../src/resolve/result.js';
+import type { ResolvedProperty, ResolveResult } from '../../src/resolve/result.js';
 import type { QomValue } from '../../src/resolve/values.js';
+import type { ShownValue } from '../../src/resolve/shown.js';
 import type { TypeModel } from '../../src/model/types.js';
 
 export interface Scenario {
@@ -109,15 +114,26 @@ export const REALIZE_TIME_CHANGES: readonly RealizeChange[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
+// Values QEMU shows that no static tool can know: each with QEMU's reason.
+
+export const SHOWN_EXCEPTIONS: ReadonlyArray<{ type: string; property: string; reason: string }> = [
+  // hw/rtc/mc146818rtc.c rtc_get_date: the guest's RTC date, read from the host clock at qom-get time.
+  { type: 'mc146818rtc', property: 'date', reason: 'the RTC date is the host clock at the moment of qom-get' },
+];
+
+export function shownException(types: TypeModel, type: string, property: string): string | undefined {
+  return SHOWN_EXCEPTIONS.find((e) => e.property === property && types.isA(type, e.type))?.reason;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Running QEMU
 
-export interface ValueRead {
+/** What resolve says for one object, to compare with what QEMU shows there. */
+export interface ObjectExpectation {
   /** QOM path, or null for the migration object (read through query-migrate-*). */
   path: string | null;
   type: string;
-  property: string;
-  /** resolve's value. */
-  expected: QomValue | null;
+  properties: ReadonlyMap<string, ResolvedProperty>;
 }
 
 export type ReadResult = { ok: true; value: ExactJson } | { ok: false; error: string };
@@ -128,10 +144,13 @@ export interface QemuObservation {
   /** Messages with the program name (and `warning: `) stripped; continuation lines joined with "\n". */
   warnings: string[];
   error: string | null;
-  values: Map<string, ReadResult>;
+  /** path → property → what qom-get answered; for every path asked and every property qom-list shows. */
+  objects: Map<string, Map<string, ReadResult>>;
+  /** Paths of QEMU's composition tree (devices, backends; not containers, buses, memory regions, irqs, chardevs). */
+  tree: string[];
+  /** The migration object's parameters and capabilities. */
+  migration: Map<string, ExactJson> | null;
 }
-
-const readKey = (r: Pick<ValueRead, 'path' | 'type' | 'property'>) => `${r.path ?? `<${r.type}>`} ${r.property}`;
 
 /** Splits stderr into messages: a line starting with the program name starts one; other lines continue it. */
 export function splitMessages(stderr: string): string[] {
@@ -167,52 +186,65 @@ export function scenarioArgs(s: Scenario): string[] {
   return args;
 }
 
-/** Migration property → (QMP query, key). `x-foo` maps to `foo` when only that exists. */
-function migrationKey(prop: string, params: Record<string, ExactJson>, caps: Map<string, boolean>): { value: ExactJson } | null {
-  for (const name of [prop, prop.replace(/^x-/, '')]) {
-    if (name in params) return { value: params[name]! };
-    if (caps.has(name)) return { value: caps.get(name)! };
-  }
-  return null;
+/** Composition-tree objects, as the importer's board probe walks them. */
+async function walkTree(session: QmpSession, types: TypeModel): Promise<string[]> {
+  const out: string[] = [];
+  const skip = (t: string) => ['memory-region', 'irq', 'bus', 'chardev', 'qemu-console'].some((b) => types.isA(t, b));
+  const visit = async (path: string): Promise<void> => {
+    for (const p of (await session.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
+      const m = /^child<(.+)>$/.exec(p.type);
+      if (!m || skip(m[1]!)) continue;
+      const child = `${path}/${p.name}`;
+      if (m[1] !== 'container') out.push(child);
+      await visit(child);
+    }
+  };
+  await visit('/machine');
+  await visit('/objects');
+  return out;
 }
 
-export async function runQemu(binary: string, s: Scenario, reads: readonly ValueRead[]): Promise<QemuObservation> {
-  const values = new Map<string, ReadResult>();
+async function readObject(session: QmpSession, path: string): Promise<Map<string, ReadResult>> {
+  const out = new Map<string, ReadResult>();
+  for (const p of (await session.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
+    if (p.type.startsWith('child<')) continue;
+    try {
+      out.set(p.name, { ok: true, value: await session.execute('qom-get', { path, property: p.name }, 20000) });
+    } catch (e) {
+      if (!(e instanceof QmpError)) throw e;
+      out.set(p.name, { ok: false, error: e.desc });
+    }
+  }
+  return out;
+}
+
+export async function runQemu(binary: string, s: Scenario, paths: readonly string[], types: TypeModel): Promise<QemuObservation> {
+  const objects = new Map<string, Map<string, ReadResult>>();
   let session: QmpSession;
   let result: QemuRunResult;
-  let started = false;
   try {
     session = await QmpSession.start(binary, scenarioArgs(s));
-    started = true;
   } catch (e) {
     if (!(e instanceof QemuExitedError)) throw e;
     result = e.result;
-    return { started, result, ...messages(result.stderr, s.options), values };
+    return { started: false, result, ...messages(result.stderr, s.options), objects, tree: [], migration: null };
   }
+  let tree: string[] = [];
+  let migration: Map<string, ExactJson> | null = null;
   try {
-    let migration: { params: Record<string, ExactJson>; caps: Map<string, boolean> } | undefined;
-    for (const r of reads) {
-      if (r.path === null) {
-        if (!migration) {
-          const params = (await session.execute('query-migrate-parameters')) as Record<string, ExactJson>;
-          const capList = (await session.execute('query-migrate-capabilities')) as Array<{ capability: string; state: boolean }>;
-          migration = { params, caps: new Map(capList.map((c) => [c.capability, c.state])) };
-        }
-        const m = migrationKey(r.property, migration.params, migration.caps);
-        if (m) values.set(readKey(r), { ok: true, value: m.value });
-        continue;
-      }
+    tree = await walkTree(session, types);
+    for (const path of paths) {
       try {
-        values.set(readKey(r), { ok: true, value: await session.execute('qom-get', { path: r.path, property: r.property }, 20000) });
+        objects.set(path, await readObject(session, path));
       } catch (e) {
-        if (!(e instanceof QmpError)) throw e;
-        values.set(readKey(r), { ok: false, error: e.desc });
+        if (!(e instanceof QmpError)) throw e; // no object at that path: compare() reports it
       }
     }
+    migration = await migrationFields(session);
   } finally {
     result = await session.quit();
   }
-  return { started, result, ...messages(result.stderr, s.options), values };
+  return { started: true, result, ...messages(result.stderr, s.options), objects, tree, migration };
 }
 
 function messages(stderr: string, options: readonly CommandLineOption[]): { warnings: string[]; error: string | null } {
@@ -228,24 +260,14 @@ function messages(stderr: string, options: readonly CommandLineOption[]): { warn
 // ---------------------------------------------------------------------------------------------
 // Comparing
 
-/** The properties to read back: touched by compat/globals/options on objects QEMU keeps. */
-export function valueReads(r: ResolveResult, types: TypeModel, onlyMachineCompat = false): ValueRead[] {
-  const reads: ValueRead[] = [];
-  for (const o of r.objects) {
-    if (o.transient) continue;
-    const isMigration = o.path === null && types.isA(o.type, 'migration');
-    if (o.path === null && !isMigration) continue;
-    for (const p of o.properties) {
-      if (p.trace.length === 0) continue;
-      if (onlyMachineCompat && !p.trace.some((t) => t.source.kind === 'machine-compat')) continue;
-      if (p.trace[p.trace.length - 1]!.status === 'failed') continue;
-      reads.push({ path: o.path, type: o.type, property: p.name, expected: p.value });
-    }
-  }
-  return reads;
+/** The objects to read back: every object with a QOM path QEMU keeps, and the migration object. */
+export function expectations(r: ResolveResult, types: TypeModel): ObjectExpectation[] {
+  return r.objects
+    .filter((o) => !o.transient && (o.path !== null || types.isA(o.type, 'migration')))
+    .map((o) => ({ path: o.path, type: o.type, properties: new Map(o.properties.map((p) => [p.name, p])) }));
 }
 
-export function formatJson(v: ExactJson | QomValue | null | undefined): string {
+export function formatJson(v: ExactJson | ShownValue | null | undefined): string {
   if (v === undefined) return '<absent>';
   if (v === null) return 'null';
   if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'bigint') return String(v);
@@ -262,8 +284,14 @@ export interface Comparison {
   observed: QemuObservation;
   /** Human-readable disagreements (empty: agreement). */
   mismatches: string[];
+  /** Differences excused by REALIZE_TIME_CHANGES or SHOWN_EXCEPTIONS, with the reason. */
   documented: DocumentedDifference[];
+  /** Values resolve marked configured-only that QEMU shows otherwise (resolve says it cannot know). */
+  configuredOnly: DocumentedDifference[];
+  /** Values compared (every property QEMU shows on every object compared). */
   valuesCompared: number;
+  /** Values that agree. */
+  valuesAgree: number;
   /** Migration properties with no QMP query field (not compared). */
   valuesSkipped: number;
 }
@@ -277,9 +305,10 @@ export function label(s: Scenario): string {
     .filter(Boolean).join(' ');
 }
 
-export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObservation, types: TypeModel, reads: readonly ValueRead[]): Comparison {
+export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObservation, types: TypeModel, expected: readonly ObjectExpectation[]): Comparison {
   const mismatches: string[] = [];
   const documented: DocumentedDifference[] = [];
+  const configuredOnly: DocumentedDifference[] = [];
   const name = label(s);
   const rStarted = resolved.outcome === 'started';
   if (rStarted !== observed.started) {
@@ -291,35 +320,64 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
   if (JSON.stringify(resolved.warnings) !== JSON.stringify(observed.warnings)) {
     mismatches.push(`warnings:\n    resolve: ${JSON.stringify(resolved.warnings)}\n    QEMU:    ${JSON.stringify(observed.warnings)}`);
   }
-  let valuesCompared = 0;
-  let valuesSkipped = 0;
+  const counts = { compared: 0, agree: 0, skipped: 0 };
   if (rStarted && observed.started) {
-    for (const r of reads) {
-      const got = observed.values.get(readKey(r));
-      if (!got) { valuesSkipped++; continue; }
-      const want = formatJson(r.expected);
-      const obj = r.path ?? `<${r.type}>`;
-      valuesCompared++;
-      if (!got.ok) { mismatches.push(`value ${obj} ${r.property}: resolve ${want}, qom-get failed: ${got.error}`); continue; }
-      const have = formatJson(got.value);
-      if (have === want) continue;
-      const known = realizeChange(types, r.type, r.property, want);
-      if (known) documented.push({ scenario: name, object: obj, property: r.property, resolved: want, qemu: have, reason: known.reason });
-      else mismatches.push(`value ${obj} (${r.type}) ${r.property}: resolve ${want}, QEMU ${have}`);
+    const known = new Set(expected.map((e) => e.path));
+    for (const path of observed.tree) if (!known.has(path)) mismatches.push(`object ${path}: QEMU has it, resolve does not`);
+    for (const e of expected) {
+      const obj = e.path ?? `<${e.type}>`;
+      const shown = e.path === null ? migrationReads(e, observed.migration, counts) : observed.objects.get(e.path);
+      if (!shown) { mismatches.push(`object ${obj} (${e.type}): resolve has it, QEMU does not`); continue; }
+      for (const [prop, got] of shown) {
+        counts.compared++;
+        const p = e.properties.get(prop);
+        const want = formatJson(p?.value ?? null);
+        if (!got.ok) {
+          // QEMU cannot show it (a write-only property): agreement when resolve knows no value either.
+          if (p?.value === null || p?.value === undefined) counts.agree++;
+          else mismatches.push(`value ${obj} ${prop}: resolve ${want}, qom-get failed: ${got.error}`);
+          continue;
+        }
+        const have = formatJson(got.value);
+        if (p && p.value !== null && have === want) { counts.agree++; continue; }
+        const diff = { scenario: name, object: obj, property: prop, resolved: want, qemu: have };
+        const exception = shownException(types, e.type, prop);
+        if (exception) { documented.push({ ...diff, reason: exception }); continue; }
+        if (!p || p.value === null) { mismatches.push(`value ${obj} (${e.type}) ${prop}: resolve ${p ? 'null' : 'has no such property'}, QEMU ${have}`); continue; }
+        if (p.configuredOnly) { configuredOnly.push({ ...diff, reason: p.configuredOnly }); continue; }
+        const change = realizeChange(types, e.type, prop, want);
+        if (change) documented.push({ ...diff, reason: change.reason });
+        else mismatches.push(`value ${obj} (${e.type}) ${prop}: resolve ${want}, QEMU ${have}`);
+      }
     }
   }
-  return { scenario: s, label: name, resolved, observed, mismatches, documented, valuesCompared, valuesSkipped };
+  return {
+    scenario: s, label: name, resolved, observed, mismatches, documented, configuredOnly,
+    valuesCompared: counts.compared, valuesAgree: counts.agree, valuesSkipped: counts.skipped,
+  };
 }
 
-/** resolve + QEMU + compare for one scenario. `onlyMachineCompat`: read only properties machine compat touched. */
-export async function differential(binary: string, defs: Definitions, s: Scenario, opts: { onlyMachineCompat?: boolean } = {}): Promise<Comparison> {
+/** The migration object's properties that have a QMP field, as reads. */
+function migrationReads(e: ObjectExpectation, fields: ReadonlyMap<string, ExactJson> | null, counts: { skipped: number }): Map<string, ReadResult> | undefined {
+  if (!fields) return undefined;
+  const out = new Map<string, ReadResult>();
+  for (const prop of e.properties.keys()) {
+    const m = migrationField(prop, fields);
+    if (m) out.set(prop, { ok: true, value: m.value });
+    else counts.skipped++;
+  }
+  return out;
+}
+
+/** resolve + QEMU + compare for one scenario. */
+export async function differential(binary: string, defs: Definitions, s: Scenario): Promise<Comparison> {
   const resolved = resolve(defs, {
     machine: s.machine, nodefaults: s.nodefaults, options: s.options, model: 'qdev',
     ...(s.accel ? { accel: s.accel } : {}), ...(s.cpu !== undefined ? { cpu: s.cpu } : {}),
   });
-  const reads = resolved.outcome === 'started' ? valueReads(resolved, defs.types, opts.onlyMachineCompat) : [];
-  const observed = await runQemu(binary, s, reads);
-  return compare(s, resolved, observed, defs.types, reads);
+  const expected = resolved.outcome === 'started' ? expectations(resolved, defs.types) : [];
+  const observed = await runQemu(binary, s, expected.flatMap((e) => (e.path === null ? [] : [e.path])), defs.types);
+  return compare(s, resolved, observed, defs.types, expected);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
@@ -337,7 +395,10 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-export interface Summary { scenarios: number; agree: number; documented: number; disagree: number; values: number; skipped: number }
+export interface Summary {
+  scenarios: number; agree: number; documented: number; configuredOnly: number; disagree: number;
+  values: number; valuesAgree: number; skipped: number;
+}
 
 export function summarize(results: readonly Comparison[]): Summary {
   return {
@@ -345,7 +406,9 @@ export function summarize(results: readonly Comparison[]): Summary {
     agree: results.filter((r) => r.mismatches.length === 0).length,
     disagree: results.filter((r) => r.mismatches.length > 0).length,
     documented: results.reduce((n, r) => n + r.documented.length, 0),
+    configuredOnly: results.reduce((n, r) => n + r.configuredOnly.length, 0),
     values: results.reduce((n, r) => n + r.valuesCompared, 0),
+    valuesAgree: results.reduce((n, r) => n + r.valuesAgree, 0),
     skipped: results.reduce((n, r) => n + r.valuesSkipped, 0),
   };
 }

@@ -2,7 +2,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadDefinitionsFromDisk } from '../../src/load/fs.js';
 import { resolve } from '../../src/resolve/resolve.js';
-import { classifyMessage, compare, splitMessages, valueReads, type QemuObservation } from '../support/differential.js';
+import type { ExactJson } from '../../src/qemu/json-exact.js';
+import { classifyMessage, compare, expectations, splitMessages, type QemuObservation } from '../support/differential.js';
 
 describe('differential harness', () => {
   it('splits stderr into messages, joining continuation lines', () => {
@@ -18,21 +19,40 @@ describe('differential harness', () => {
     expect(classifyMessage("-global a.b: Invalid parameter 'a.b'", opts)).toEqual({ warning: false, text: "-global a.b: Invalid parameter 'a.b'" });
   });
 
-  it('reports outcome, warning and value disagreements, and counts documented realize-time changes apart', async () => {
+  it('reports outcome, warning, object and value disagreements, nulls included, and counts documented ones apart', async () => {
     const defs = await loadDefinitionsFromDisk();
     const s = { machine: 'pc-q35-10.0', nodefaults: true, options: [{ kind: 'global' as const, arg: 'hpet.timers=200' }, { kind: 'global' as const, arg: 'ICH9-LPC.noreboot=on' }] };
     const r = resolve(defs, { ...s, model: 'qdev' });
-    const reads = valueReads(r, defs.types);
-    const hpet = reads.find((x) => x.property === 'timers')!;
-    const lpc = reads.find((x) => x.property === 'noreboot')!;
+    const all = expectations(r, defs.types);
+    const hpet = all.find((x) => x.type === 'hpet')!;
+    const lpc = all.find((x) => x.type === 'ICH9-LPC')!;
+    const rtc = all.find((x) => x.type === 'mc146818rtc')!;
+    const ok = (value: ExactJson) => ({ ok: true as const, value });
     const observed: QemuObservation = {
       started: true, result: { code: 0, signal: null, stderr: '' }, warnings: ['unexpected'], error: null,
-      values: new Map([[`${hpet.path} timers`, { ok: true, value: 32 }], [`${lpc.path} noreboot`, { ok: true, value: false }]]),
+      objects: new Map([
+        [hpet.path!, new Map([['timers', ok(32)]])],
+        [lpc.path!, new Map([['noreboot', ok(false)], ['x-no-such', ok(1)]])],
+        [rtc.path!, new Map([['date', ok({ tm_year: 126 })]])],
+      ]),
+      tree: [hpet.path!, lpc.path!, rtc.path!, '/machine/peripheral/extra'],
+      migration: null,
     };
-    const c = compare(s, r, observed, defs.types, reads);
-    expect(c.documented).toEqual([expect.objectContaining({ property: 'timers', resolved: '200', qemu: '32' })]);
-    expect(c.mismatches).toEqual([expect.stringMatching(/^warnings:/), expect.stringMatching(/noreboot: resolve true, QEMU false$/)]);
-    const refused = compare(s, r, { ...observed, started: false, warnings: [], error: 'boom', values: new Map() }, defs.types, reads);
+    const c = compare(s, r, observed, defs.types, [hpet, lpc, rtc]);
+    expect(c.documented).toEqual([
+      expect.objectContaining({ property: 'timers', resolved: '200', qemu: '32' }),
+      expect.objectContaining({ property: 'date', reason: expect.stringMatching(/host clock/) }),
+    ]);
+    expect(c.mismatches).toEqual([
+      expect.stringMatching(/^warnings:/),
+      'object /machine/peripheral/extra: QEMU has it, resolve does not',
+      expect.stringMatching(/noreboot: resolve true, QEMU false$/),
+      expect.stringMatching(/x-no-such: resolve has no such property, QEMU 1$/),
+    ]);
+    expect(c.valuesCompared).toBe(4);
+    const missing = compare(s, r, { ...observed, objects: new Map() }, defs.types, [hpet]);
+    expect(missing.mismatches).toContain(`object ${hpet.path} (hpet): resolve has it, QEMU does not`);
+    const refused = compare(s, r, { ...observed, started: false, warnings: [], error: 'boom', objects: new Map() }, defs.types, [hpet, lpc]);
     expect(refused.mismatches.map((m) => m.split(':')[0])).toEqual(['outcome', 'error']);
   });
 });

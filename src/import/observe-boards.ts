@@ -1,0 +1,112 @@
+/**
+ * observeBoard: what QEMU shows for every property of every board object once
+ * it has started (-S), read with qom-list and qom-get.
+ *
+ * This is what the user of `resolve` asks for, and the only faithful source
+ * for what board code sets per instance (iobase, apic-id, eeprom addresses),
+ * what realize derives (disable-legacy=auto, CPUID levels, the microcode
+ * revision), the generic device properties (realized, parent_bus, ...),
+ * instance properties no type declares (gsi[N], unnamed-gpio-out[N]) and
+ * values QMP reports no default for. The importer keeps only the values that
+ * differ from what the compat chain configures (see boardValueDeltas), so
+ * machine versions that share a board share its record.
+ */
+import type { ExactJson } from '../qemu/json-exact.js';
+import { QmpError, type QmpSession } from '../qemu/qmp.js';
+import type { ObservedValue } from '../load/schema.js';
+import { toObservedValue } from '../resolve/shown.js';
+import { withSession } from './probe-qemu.js';
+import type { ProbeContext } from './probes.js';
+
+/** One property as qom-list names it and qom-get reads it. */
+export interface ObservedProperty { type: string; value: ObservedValue }
+
+/** What QEMU shows on one object, and which properties changed between two reads (clock-derived). */
+export interface ObservedObject { properties: Map<string, ObservedProperty>; volatile: Set<string> }
+
+/** path → what QEMU shows there. */
+export type ObservedBoard = Map<string, ObservedObject>;
+
+/**
+ * The arguments a user's `-M machine [-nodefaults]` amounts to here; -smp 1
+ * is QEMU's default, spelled out because the board probes fix it too.
+ */
+export function boardArgs(machine: string, nodefaults: boolean): string[] {
+  return ['-M', machine, '-smp', '1', ...(nodefaults ? ['-nodefaults'] : [])];
+}
+
+/**
+ * A value that QEMU computes from the host clock when asked (the RTC's
+ * `date`) differs between two reads a second apart, even with the guest
+ * stopped: such properties are recorded as volatile, not with a value.
+ */
+const SECOND_READ_AFTER_MS = 1100;
+
+/**
+ * The `migration` object is outside the composition tree: QEMU shows its
+ * settings through query-migrate-parameters and -capabilities. Its entry in
+ * an ObservedBoard has this key in place of a path.
+ */
+export const MIGRATION_KEY = '<migration>';
+
+/** Migration property → the QMP field that shows it (`x-foo` → `foo` when only that exists). */
+export function migrationField(prop: string, fields: ReadonlyMap<string, ExactJson>): { value: ExactJson } | null {
+  for (const name of [prop, prop.replace(/^x-/, '')]) if (fields.has(name)) return { value: fields.get(name)! };
+  return null;
+}
+
+/** query-migrate-parameters and query-migrate-capabilities as one map of fields. */
+export async function migrationFields(qmp: QmpSession): Promise<Map<string, ExactJson>> {
+  const params = (await qmp.execute('query-migrate-parameters')) as Record<string, ExactJson>;
+  const caps = (await qmp.execute('query-migrate-capabilities')) as Array<{ capability: string; state: boolean }>;
+  return new Map([...Object.entries(params), ...caps.map((c): [string, ExactJson] => [c.capability, c.state])]);
+}
+
+/**
+ * Every property of the objects at `paths`, and, given the migration
+ * object's property names and types, what QMP shows of those.
+ */
+export async function observeBoard(
+  ctx: ProbeContext, machine: string, nodefaults: boolean, paths: readonly string[], migration?: ReadonlyMap<string, string>,
+): Promise<ObservedBoard> {
+  return withSession(ctx, boardArgs(machine, nodefaults), async (qmp) => {
+    const started = Date.now();
+    const first = new Map<string, Map<string, ObservedProperty>>();
+    for (const path of paths) first.set(path, await readObject(qmp, path));
+    if (migration) first.set(MIGRATION_KEY, await readMigration(qmp, migration));
+    await new Promise((r) => setTimeout(r, Math.max(0, started + SECOND_READ_AFTER_MS - Date.now())));
+    const out: ObservedBoard = new Map();
+    for (const [path, properties] of first) {
+      const again = path === MIGRATION_KEY ? await readMigration(qmp, migration!) : await readObject(qmp, path);
+      const volatile = new Set([...properties.keys()].filter((k) => JSON.stringify(again.get(k)?.value) !== JSON.stringify(properties.get(k)!.value)));
+      for (const k of volatile) properties.delete(k);
+      out.set(path, { properties, volatile });
+    }
+    return out;
+  });
+}
+
+async function readMigration(qmp: QmpSession, properties: ReadonlyMap<string, string>): Promise<Map<string, ObservedProperty>> {
+  const fields = await migrationFields(qmp);
+  const out = new Map<string, ObservedProperty>();
+  for (const [name, type] of properties) {
+    const f = migrationField(name, fields);
+    const value = f && toObservedValue(f.value);
+    if (value !== undefined && value !== null) out.set(name, { type, value });
+  }
+  return out;
+}
+
+async function readObject(qmp: QmpSession, path: string): Promise<Map<string, ObservedProperty>> {
+  const props = new Map<string, ObservedProperty>();
+  for (const p of (await qmp.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
+    if (p.type.startsWith('child<')) continue; // the children are objects of their own
+    try {
+      const value = toObservedValue(await qmp.execute('qom-get', { path, property: p.name }));
+      if (value !== undefined) props.set(p.name, { type: p.type, value });
+    } catch (e) {
+      if (!(e instanceof QmpError)) throw e; // write-only properties (x-...): QEMU shows nothing
+    }
+  }
+  return props;
+}
