@@ -74,6 +74,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, ordered: Order
     .option('--out <dir>', 'root directory to write into', 'machines')
     .option('--machines <regex>', 'probe board objects only of machines matching this regular expression')
     .option('--devices <regex>', 'read what a lone -device shows only for device types matching this regular expression')
+    .option('--cpu-models', 'also read what each CPU model shows in the board CPU\'s place (-cpu MODEL; ~2 MB more data)')
     .action(async (opts) => setExit(await (await import('../commands/import.js')).runImport(opts, io)));
 
   program.command('check')

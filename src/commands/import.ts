@@ -11,13 +11,14 @@ function nameFilter(option: string, source: string | undefined): ((n: string) =>
   return (n) => re.test(n);
 }
 
-export async function runImport(opts: { qemu: string; out: string; machines?: string; devices?: string }, io: CliIo): Promise<number> {
+export async function runImport(opts: { qemu: string; out: string; machines?: string; devices?: string; cpuModels?: boolean }, io: CliIo): Promise<number> {
   const filter = nameFilter('--machines', opts.machines);
   const deviceFilter = nameFilter('--devices', opts.devices);
   const started = Date.now();
   const progress = (msg: string) => io.err(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
   const r = await importDefinitions({
     binary: opts.qemu, outRoot: opts.out, progress, ...(filter ? { machineFilter: filter } : {}), ...(deviceFilter ? { deviceFilter } : {}),
+    ...(opts.cpuModels ? { cpuModels: true } : {}),
   });
   io.out(`wrote ${r.dir}: ${r.machines} machines, ${r.types} types, ${r.layouts} board layouts (QEMU ${r.version}, ${r.seconds.toFixed(1)} s)\n`);
   return EXIT.ok;

@@ -33,7 +33,7 @@ export function valueDeltas(types: TypeModel, configured: readonly ResolvedObjec
     const shown = observed.get(key);
     if (!shown) continue;
     const chain = new Map(o.properties.map((p) => [p.name, p.value]));
-    const rec: ObjectValues = { values: {}, instanceProperties: {}, volatile: [...shown.volatile].sort() };
+    const rec: ObjectValues = { values: {}, instanceProperties: {}, volatile: [...shown.volatile].sort(), ...(withBasis ? { configured: {} } : {}) };
     for (const name of [...shown.properties.keys()].sort()) {
       const { type, value } = shown.properties.get(name)!;
       const declared = types.property(o.type, name);
@@ -41,7 +41,8 @@ export function valueDeltas(types: TypeModel, configured: readonly ResolvedObjec
       const c = chain.get(name);
       if (c === undefined || c === null || !sameShown(c, fromObservedValue(value, type))) {
         rec.values[name] = value;
-        if (withBasis) (rec.configured ??= {})[name] = c === undefined || c === null || typeof c === 'object' ? null : toStoredValue(c);
+        // An unknown basis is left out: absent means null (see ObservedRecordSchema).
+        if (rec.configured && c !== undefined && c !== null && typeof c !== 'object') rec.configured[name] = toStoredValue(c);
       }
     }
     out.set(key, rec);

@@ -17,7 +17,7 @@ import type { CompatModelName } from '../resolve/result.js';
 import { resolve } from '../resolve/resolve.js';
 import { ObservedPool, valueDeltas, withObserved } from './board-values.js';
 import { observeBoard, type ObservedBoard } from './observe-boards.js';
-import { loneOption, lonePath, observeLone, type LoneObject } from './observe-devices.js';
+import { loneArgs, lonePath, observeLone, type LoneObject } from './observe-devices.js';
 import { mapLimit } from './probe-qemu.js';
 import { QemuExitedError, QmpSession } from '../qemu/qmp.js';
 import { TypeModel } from '../model/types.js';
@@ -37,6 +37,8 @@ export interface ImportOptions {
   machineFilter?: (name: string) => boolean;
   /** Only record what a lone -device shows for device types whose name matches (all when absent). */
   deviceFilter?: (type: string) => boolean;
+  /** Also record what each CPU model shows in the board CPU's place (-cpu MODEL): ~2 MB more for x86_64. */
+  cpuModels?: boolean;
   progress: (msg: string) => void;
 }
 
@@ -109,7 +111,10 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const machinesFile = deriveMachines(intro.machines, { arch, qemuVersion: version, optional, typeNames });
   const probed = await probeBoards(ctx, machinesFile, opts.machineFilter);
   const files = { machines: machinesFile, types: typesFile, boards: probed, accel: accelCompatFor(opts.outRoot, arch) };
-  const boardsFile = await recordObservations(ctx, files, { ...(opts.machineFilter ? { machines: opts.machineFilter } : {}), ...(opts.deviceFilter ? { devices: opts.deviceFilter } : {}) });
+  const boardsFile = await recordObservations(ctx, files, {
+    ...(opts.machineFilter ? { machines: opts.machineFilter } : {}), ...(opts.deviceFilter ? { devices: opts.deviceFilter } : {}),
+    ...(opts.cpuModels ? { cpuModels: true } : {}),
+  });
 
   const dir = join(opts.outRoot, arch);
   writeDefinitions(dir, machinesFile, typesFile, boardsFile);
@@ -199,12 +204,15 @@ async function probeBoards(ctx: ProbeContext, machines: MachinesFile, filter?: (
  * chain configures (board-values.ts), in one pool of shared records.
  */
 export async function recordObservations(
-  ctx: ProbeContext, files: ValidatedFiles, filter: { machines?: (n: string) => boolean; devices?: (t: string) => boolean } = {},
+  ctx: ProbeContext, files: ValidatedFiles,
+  filter: { machines?: (n: string) => boolean; devices?: (t: string) => boolean; cpuModels?: boolean } = {},
 ): Promise<BoardsFile> {
   const pool = new ObservedPool();
   const layouts = await recordBoardValues(ctx, files, pool, filter.machines);
   const boards: BoardsFile = { arch: files.boards.arch, layouts, observed: pool.all() };
-  const devices = await recordDeviceValues(ctx, { ...files, boards }, pool, filter.devices);
+  const devices = await recordDeviceValues(ctx, { ...files, boards }, pool, {
+    ...(filter.devices ? { filter: filter.devices } : {}), ...(filter.cpuModels ? { cpuModels: true } : {}),
+  });
   const records = pool.all();
   return { arch: files.boards.arch, layouts, ...(records.length ? { observed: records } : {}), ...(devices.length ? { devices } : {}) };
 }
@@ -253,58 +261,100 @@ async function recordBoardValues(ctx: ProbeContext, files: ValidatedFiles, pool:
 }
 
 /**
- * Every user-creatable device type (-device) and object type (-object),
- * created alone (-nodefaults) on the reference machine of each PCI host
+ * Every user-creatable device type (-device) and object type (-object), and
+ * every CPU model (-cpu), created alone (-nodefaults) on the reference machine of each PCI host
  * bridge: the machine that carries an alias (q35, pc), the newest of its
  * family. A type QEMU refuses there (another bus, a required backend or
  * parameter) gets no record on that board.
  */
-async function recordDeviceValues(ctx: ProbeContext, files: ValidatedFiles, pool: ObservedPool, filter?: (t: string) => boolean): Promise<DeviceRecordDef[]> {
+async function recordDeviceValues(
+  ctx: ProbeContext, files: ValidatedFiles, pool: ObservedPool, opts: { filter?: (t: string) => boolean; cpuModels?: boolean },
+): Promise<DeviceRecordDef[]> {
+  const filter = opts.filter;
   const defs = buildDefinitions('(import)', files);
   const model = binaryModel(defs);
   const isA = (t: string, a: string) => defs.types.isA(t, a);
+  // The machines with an alias (q35, pc); in an import whose --machines left them out, the first probed one per host bridge.
   const references = new Map<string, string>();
-  for (const m of defs.machines.all()) {
+  const probed = defs.machines.all().filter((m) => defs.machines.boardLayout(m.name, true));
+  const aliased = probed.filter((x) => x.alias);
+  for (const m of aliased.length ? aliased : probed) {
     const host = hostKey(defs.machines.boardLayout(m.name, true), isA);
-    if (m.alias && host !== 'none' && !references.has(host)) references.set(host, m.name);
+    if (host !== 'none' && !references.has(host)) references.set(host, m.name);
   }
+  const cpuSuffix = `-${files.types.arch}-cpu`;
   const lone = files.types.types
     .filter((t) => !t.abstract && (!filter || filter(t.name)))
     .flatMap((t): LoneObject[] => {
-      if (t.userCreatable && isA(t.name, 'device')) return [{ kind: 'device', type: t.name }];
-      if (!isA(t.name, 'device') && isA(t.name, 'user-creatable')) return [{ kind: 'object', type: t.name, sized: isA(t.name, 'memory-backend') }];
-      return [];
+      const out: LoneObject[] = [];
+      if (t.userCreatable && isA(t.name, 'device')) out.push({ kind: 'device', type: t.name });
+      if (!isA(t.name, 'device') && isA(t.name, 'user-creatable')) out.push({ kind: 'object', type: t.name, sized: isA(t.name, 'memory-backend') });
+      // A CPU model in the board CPU's place (-cpu MODEL), the models -cpu names as parseCpuOption finds them:
+      // only when asked (import --cpu-models), as each model's record is ~15 KB (~200 feature values, CPUID word lists).
+      if (opts.cpuModels && isA(t.name, 'cpu') && t.name.endsWith(cpuSuffix)) out.push({ kind: 'cpu', type: t.name, model: t.name.slice(0, -cpuSuffix.length) });
+      return out;
     })
-    .sort((a, b) => (a.type < b.type ? -1 : 1));
+    .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.kind < b.kind ? -1 : 1));
   const jobs = lone.flatMap((o) => [...references].sort().map(([host, machine]) => ({ o, host, machine })));
-  ctx.progress(`reading every property of a lone -device or -object of each of ${lone.length} types on ${[...references.values()].join(', ')}`);
+  ctx.progress(`reading every property of a lone -device, -object or -cpu of each of ${lone.length} types on ${[...references.values()].join(', ')}`);
   const skip = (t: string) => ['bus', 'memory-region', 'irq'].some((a) => isA(t, a));
   let done = 0;
   const deltas = await mapLimit(jobs, ctx.concurrency ?? 2, async ({ o, machine }) => {
-    const shown = await observeLone(ctx, machine, o, skip);
+    const lone = await withRequiredParameters(o, (x) => observeLone(ctx, machine, x, skip));
     if (++done % 50 === 0 || done === jobs.length) ctx.progress(`  lone objects ${done}/${jobs.length}`);
-    if (!shown) return null;
-    const configured = resolve(defs, { machine, nodefaults: true, model, options: [{ kind: o.kind, arg: loneOption(o) }] });
+    if ('refused' in lone.shown) return lone.shown;
+    // A second start: values QEMU makes up anew each time (vmgenid's GUID) are volatile, not recorded.
+    const again = await observeLone(ctx, machine, lone.o, skip);
+    const configured = resolve(defs, {
+      machine, nodefaults: true, model, ...(lone.o.kind === 'cpu' ? { cpu: lone.o.model } : { options: [{ kind: lone.o.kind, arg: loneArgs(lone.o)[1] }] }),
+    });
     if (configured.outcome !== 'started') {
       ctx.progress(`  -${o.kind} ${o.type} on ${machine}: QEMU starts, resolve says: ${configured.error}; no record`);
       return null;
     }
-    const root = lonePath(o);
-    const board: ObservedBoard = new Map([...shown].map(([rel, properties]) => [root + rel, { properties, volatile: new Set<string>() }]));
+    const root = lonePath(lone.o);
+    const board: ObservedBoard = new Map([...lone.shown.objects].map(([rel, properties]) => {
+      const other = 'objects' in again ? again.objects.get(rel) : undefined;
+      const volatile = new Set([...properties].filter(([k, v]) => JSON.stringify(other?.get(k)?.value) !== JSON.stringify(v.value)).map(([k]) => k));
+      for (const k of volatile) properties.delete(k);
+      return [root + rel, { properties, volatile }];
+    }));
     const mine = configured.objects.filter((x) => x.path === root || x.path?.startsWith(root + '/'));
-    return { root, objects: mine, values: valueDeltas(defs.types, mine, board, true) };
+    return { root, objects: mine, values: valueDeltas(defs.types, mine, board, true), warnings: lone.shown.warnings };
   });
   // Records are numbered in job order, whatever order the QEMU runs finished in.
-  return jobs.flatMap(({ o, host, machine }, i) => {
+  return jobs.flatMap(({ o, host, machine }, i): DeviceRecordDef[] => {
     const d = deltas[i];
     if (!d) return [];
+    if ('refused' in d) return [{ option: o.kind, type: o.type, host, machine, refused: d.refused, objects: [] }];
     const objects = d.objects.flatMap((x) => {
       const v = d.values.get(x.path!);
       const id = v && pool.idFor(x.type, v);
       return id ? [{ path: x.path!.slice(d.root.length), observed: id }] : [];
     });
-    return objects.length ? [{ type: o.type, host, machine, objects }] : [];
+    const warnings = d.warnings.length ? { warnings: d.warnings } : {};
+    return objects.length || d.warnings.length ? [{ option: o.kind, type: o.type, host, machine, ...warnings, objects }] : [];
   });
+}
+
+/**
+ * An -object QEMU refuses for a missing parameter (`Parameter 'reduced-phys-bits'
+ * is missing`) is tried again with it set to 1, up to three parameters, so
+ * that what such objects show can be read; the record is then of the object
+ * with those parameters.
+ */
+async function withRequiredParameters<R extends object>(o: LoneObject, observe: (o: LoneObject) => Promise<R | { refused: string }>): Promise<{ o: LoneObject; shown: R | { refused: string } }> {
+  const first = await observe(o);
+  let cur = o;
+  let last = first;
+  for (let i = 0; i < 3 && cur.kind === 'object' && 'refused' in last; i++) {
+    const missing = /Parameter '([^']+)' is missing/.exec(last.refused)?.[1];
+    if (!missing) break;
+    cur = { ...cur, extra: `${cur.extra ?? ''},${missing}=1` };
+    last = await observe(cur);
+    if (!('refused' in last)) return { o: cur, shown: last };
+  }
+  return { o, shown: first };
 }
 
 /** accel-compat.json as the import will write it (hand-authored; see writeDefinitions). */

@@ -12,7 +12,7 @@
  */
 import type { ExactJson } from '../qemu/json-exact.js';
 import { QmpError, type QmpSession } from '../qemu/qmp.js';
-import { DEVICE_RECORD_PATH, OBJECT_RECORD_PATH, RECORD_ID } from '../model/boards.js';
+import { CPU_RECORD_PATH, DEVICE_RECORD_PATH, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID } from '../model/boards.js';
 import { toObservedValue } from '../resolve/shown.js';
 import { launch } from './probe-qemu.js';
 import type { ObservedProperty } from './observe-boards.js';
@@ -21,22 +21,43 @@ import type { ProbeContext } from './probes.js';
 /** Path below the device or object ('' for itself) → what QEMU shows there. */
 export type ObservedDevice = Map<string, Map<string, ObservedProperty>>;
 
-/** A lone -device, or -object (memory backends need a size), with the id records are taken under. */
-export interface LoneObject { kind: 'device' | 'object'; type: string; sized?: boolean }
+/**
+ * A lone -device, -object (memory backends need a size) or -cpu model (in
+ * the board CPU's place), with the id records are taken under.
+ */
+export type LoneObject =
+  | { kind: 'device'; type: string }
+  /** `extra`: parameters QEMU will not do without (`reduced-phys-bits=1`), learned from its refusals. */
+  | { kind: 'object'; type: string; sized: boolean; extra?: string }
+  | { kind: 'cpu'; type: string; model: string };
 
-/** The -device or -object argument of a lone object. */
-export function loneOption(o: LoneObject): string {
-  return o.kind === 'device' ? `driver=${o.type},id=${RECORD_ID}` : `qom-type=${o.type},id=${RECORD_ID}${o.sized ? ',size=1048576' : ''}`;
+/** The option of a lone object, as QEMU's command line has it. */
+export function loneArgs(o: LoneObject): [string, string] {
+  switch (o.kind) {
+    case 'device': return ['-device', `driver=${o.type}`];
+    case 'object': return ['-object', `qom-type=${o.type},id=${RECORD_ID}${o.sized ? ',size=1048576' : ''}${o.extra ?? ''}`];
+    case 'cpu': return ['-cpu', o.model];
+  }
 }
 
 export function lonePath(o: LoneObject): string {
-  return o.kind === 'device' ? DEVICE_RECORD_PATH : OBJECT_RECORD_PATH;
+  return o.kind === 'device' ? DEVICE_RECORD_PATH : o.kind === 'object' ? OBJECT_RECORD_PATH : CPU_RECORD_PATH;
 }
 
-/** What QEMU shows on a lone -device or -object on `machine` (-nodefaults); null when QEMU does not start with it. */
-export async function observeLone(ctx: ProbeContext, machine: string, lone: LoneObject, skipTypes: (t: string) => boolean): Promise<ObservedDevice | null> {
+/** QEMU refused to start with the lone object: what it said (see refusalMessage). */
+export interface Refusal { refused: string }
+
+/** What QEMU shows on the lone object, and the warnings it printed (see loneWarnings). */
+export interface Shown { objects: ObservedDevice; warnings: string[] }
+
+/**
+ * What QEMU shows on a lone -device, -object or -cpu on `machine`
+ * (-nodefaults), or, when it refuses to start with it, what it says.
+ */
+export async function observeLone(ctx: ProbeContext, machine: string, lone: LoneObject, skipTypes: (t: string) => boolean): Promise<Shown | Refusal> {
   const root = lonePath(lone);
-  return launch(ctx, ['-M', machine, '-nodefaults', `-${lone.kind}`, loneOption(lone)], async (qmp) => {
+  const args = loneArgs(lone);
+  return launch<Shown | Refusal>(ctx, ['-M', machine, '-nodefaults', ...args], async (qmp) => {
     const out: ObservedDevice = new Map();
     const visit = async (rel: string): Promise<void> => {
       const path = root + rel;
@@ -55,8 +76,49 @@ export async function observeLone(ctx: ProbeContext, machine: string, lone: Lone
       for (const c of children.sort()) await visit(c);
     };
     await visit('');
-    return out;
-  }, () => null);
+    return { objects: out, warnings: loneWarnings(qmp.stderr, `${args[0]} ${args[1]}`) };
+  }, (r) => ({ refused: refusalMessage(r.stderr, `${args[0]} ${args[1]}`) }));
+}
+
+const PROGRAM = /^qemu-system-[^:]*: /;
+
+/** A message line without the program name, and with OPTION_PLACEHOLDER where QEMU named the option. */
+function located(line: string, option: string): string {
+  const text = line.replace(PROGRAM, '');
+  return text.startsWith(`${option}: `) ? OPTION_PLACEHOLDER + text.slice(option.length) : text;
+}
+
+const isWarning = (text: string) => /^(?:\$OPTION: )?warning: /.test(text);
+
+/**
+ * The errors QEMU printed, as resolve words its errors: one message per
+ * line QEMU started with its program name (continuation lines kept),
+ * OPTION_PLACEHOLDER where it named the option; warnings left out.
+ */
+export function refusalMessage(stderr: string, option: string): string {
+  const out: string[] = [];
+  let keep = false;
+  for (const line of stderr.split('\n').filter((l) => l !== '')) {
+    if (PROGRAM.test(line)) {
+      const text = located(line, option);
+      keep = !isWarning(text);
+      if (keep) out.push(text);
+    } else if (keep) {
+      out.push(line);
+    }
+  }
+  return out.length ? out.join('\n') : stderr.trim();
+}
+
+/**
+ * The warnings QEMU printed for the lone object (as the differential harness
+ * reads them: `$OPTION: text`), without those resolve words itself (a NIC
+ * without a peer).
+ */
+export function loneWarnings(stderr: string, option: string): string[] {
+  return stderr.split('\n').filter((l) => PROGRAM.test(l)).map((l) => located(l, option)).filter(isWarning)
+    .map((t) => t.replace(/^(\$OPTION: )?warning: /, '$1'))
+    .filter((t) => !/^nic .* has no peer$/.test(t));
 }
 
 async function read(qmp: QmpSession, path: string, name: string): Promise<ObservedProperty['value'] | undefined> {

@@ -5,7 +5,7 @@
 import { DefinitionError } from '../errors.js';
 import { MachineModel, MachineModelError } from '../model/machines.js';
 import { TypeModel } from '../model/types.js';
-import { BoardModelError, linkBoards, type LinkedBoards, type ObservedRecord } from '../model/boards.js';
+import { BoardModelError, linkBoards, type LinkedBoards, type LoneRecord, type Lookup } from '../model/boards.js';
 import type { AccelCompatFile, BoardsFile, CompatEntryDef, MachinesFile, TypesFile } from './schema.js';
 
 export interface AccelCompat { readonly name: string; readonly type: string; readonly origin: string; readonly compat: readonly CompatEntryDef[] }
@@ -16,8 +16,8 @@ export interface Definitions {
   readonly machines: MachineModel;
   readonly types: TypeModel;
   readonly accelCompat: readonly AccelCompat[];
-  /** What QEMU shows on a lone -device of a type: `${type}\u0000${host bridge type}` → path below the device → record. */
-  readonly devices: ReadonlyMap<string, ReadonlyMap<string, ObservedRecord>>;
+  /** What QEMU shows on a lone -device, -object or -cpu model: recordKey(option, type, host bridge type) → path below it → record. */
+  readonly devices: Lookup<LoneRecord>;
 }
 
 /** Contents of one architecture's definition directory, by file name. */

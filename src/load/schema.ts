@@ -117,15 +117,19 @@ export const ObservedRecordSchema = z.strictObject({
     'QOM type of each property in "values" that the instance has but its type does not declare (gsi[0], unnamed-gpio-out[0], ...)'),
   volatile: z.array(name).optional().describe('Properties whose value QEMU computes when asked (from the host clock): no value can be recorded'),
   configured: z.record(z.string().min(1), z.union([ObservedValueSchema, z.null()])).optional().describe(
-    'For device records: what the compat chain configured for each property in "values" when QEMU showed it (null: unknown); ' +
+    'For device records: what the compat chain configured for each property in "values" when QEMU showed it (absent or null: unknown); ' +
     'the shown value holds only while the chain configures the same'),
 });
 
-/** What QEMU shows on a lone -device (or -object) of a type, on a board with a given PCI host bridge. */
+/** What QEMU shows on a lone -device (or -object, or -cpu model) of a type, on a board with a given PCI host bridge. */
 export const DeviceRecordSchema = z.strictObject({
-  type: name.describe('The -device type, or the -object type'),
+  option: z.enum(['device', 'object', 'cpu']).describe('The option that created it: -device TYPE, -object TYPE, or -cpu MODEL in the board CPU\'s place'),
+  type: name.describe('Its QOM type'),
   host: name.describe('QOM type of the PCI host bridge of the board it was created on ("none": a board without one)'),
   machine: name.describe('The machine it was created on (-nodefaults)'),
+  refused: z.string().optional().describe(
+    'QEMU refused to start with it alone (no property set): its messages, without the program name, "$OPTION" where QEMU named the option'),
+  warnings: z.array(z.string()).optional().describe('Warnings QEMU printed for it alone, "$OPTION" where QEMU named the option'),
   objects: z.array(z.strictObject({
     path: z.string().describe('Path below the device or object: "" for itself, "/virtio-backend" for a child'),
     observed: name.describe('Id of the record in "observed"'),

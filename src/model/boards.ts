@@ -36,10 +36,25 @@ export class BoardModelError extends Error {}
 
 /** The id a lone -device or -object had when its record was taken. */
 export const RECORD_ID = 'qomcompatprobe';
-/** Where a recorded -device was created: its values name paths below it this way. */
-export const DEVICE_RECORD_PATH = `/machine/peripheral/${RECORD_ID}`;
+/**
+ * Where a recorded -device was created: its values name paths below it this
+ * way. It is created without an id, as QEMU words some messages with it
+ * (`fd parameter not specified for (null)`).
+ */
+export const DEVICE_RECORD_PATH = '/machine/peripheral-anon/device[0]';
+/** In a recorded message or warning, where QEMU named the option (`-device driver=e1000: …`). */
+export const OPTION_PLACEHOLDER = '$OPTION';
 /** Where a recorded -object was created. */
 export const OBJECT_RECORD_PATH = `/objects/${RECORD_ID}`;
+/** Where the board CPU of a recorded -cpu model was (-smp 1, on the reference boards). */
+export const CPU_RECORD_PATH = '/machine/unattached/device[0]';
+
+export type RecordOption = 'device' | 'object' | 'cpu';
+
+/** The key of a lone record in Definitions.devices. */
+export function recordKey(option: RecordOption, type: string, host: string): string {
+  return `${option}\u0000${type}\u0000${host}`;
+}
 
 /** A record taken at `from` for an object at `to`: its link values name paths below `to` instead. */
 export function relocateRecord(r: ObservedRecord, from: string, to: string): ObservedRecord {
@@ -53,39 +68,77 @@ export function hostKey(layout: BoardLayout | undefined, isA: (type: string, anc
   return layout?.objects.find((o) => isA(o.type, 'pci-host-bridge'))?.type ?? 'none';
 }
 
-export interface LinkedBoards {
-  layouts: Map<string, BoardLayout>;
-  /** `${type}\u0000${host}` → path below the device → record. */
-  devices: Map<string, ReadonlyMap<string, ObservedRecord>>;
+/** What QEMU does with a lone -device, -object or -cpu of a type: the records of what it shows, or its refusal. */
+export interface LoneRecord {
+  /** Path below the object ('' for itself) → what QEMU shows there. */
+  readonly objects: ReadonlyMap<string, ObservedRecord>;
+  /** QEMU refused to start with it alone: its message, the option's location as OPTION_PLACEHOLDER. */
+  readonly refused?: string;
+  /** Warnings QEMU printed for it alone, the option's location as OPTION_PLACEHOLDER. */
+  readonly warnings?: readonly string[];
 }
 
-/** The layouts and device records of a boards.json with their observed records linked in. */
-export function linkBoards(file: BoardsFile): LinkedBoards {
-  const records = new Map<string, ObservedRecord>();
-  for (const r of file.observed ?? []) {
-    records.set(r.id, {
-      values: r.values ?? {}, instanceProperties: r.instanceProperties ?? {}, volatile: r.volatile ?? [],
-      ...(r.configured ? { configured: r.configured } : {}),
-    });
+/** Look-ups that link what they return on first use (a board's records are read only for the boards asked for). */
+export interface Lookup<V> {
+  get(key: string): V | undefined;
+  keys(): Iterable<string>;
+}
+
+export interface LinkedBoards {
+  layouts: Lookup<BoardLayout>;
+  /** recordKey(option, type, host) → what QEMU does with it alone. */
+  devices: Lookup<LoneRecord>;
+}
+
+/** A map whose values are made from their definitions on first access, then kept. */
+class LazyMap<D, V> implements Lookup<V> {
+  private readonly made = new Map<string, V>();
+  constructor(private readonly defs: ReadonlyMap<string, D>, private readonly make: (d: D) => V) {}
+  get(key: string): V | undefined {
+    let v = this.made.get(key);
+    if (v === undefined) {
+      const d = this.defs.get(key);
+      if (d === undefined) return undefined;
+      this.made.set(key, (v = this.make(d)));
+    }
+    return v;
   }
-  const record = (id: string, where: string): ObservedRecord => {
-    const r = records.get(id);
-    if (!r) throw new BoardModelError(`${where} refers to observed record '${id}', which does not exist`);
+  keys(): Iterable<string> { return this.defs.keys(); }
+}
+
+/**
+ * The layouts and lone records of a boards.json, with their observed records
+ * linked in when first asked for. Every reference is checked here, so a
+ * dangling one is a definition error at load, not at use.
+ */
+export function linkBoards(file: BoardsFile): LinkedBoards {
+  const recordDefs = new Map((file.observed ?? []).map((r) => [r.id, r]));
+  const made = new Map<string, ObservedRecord>();
+  const record = (id: string): ObservedRecord => {
+    let r = made.get(id);
+    if (!r) {
+      const d = recordDefs.get(id)!;
+      r = { values: d.values ?? {}, instanceProperties: d.instanceProperties ?? {}, volatile: d.volatile ?? [], ...(d.configured ? { configured: d.configured } : {}) };
+      made.set(id, r);
+    }
     return r;
   };
-  const layouts = new Map<string, BoardLayout>();
-  for (const l of file.layouts) {
-    layouts.set(l.id, {
-      id: l.id,
-      objects: l.objects.map((o): BoardObject => {
-        const base = o.transient ? { path: o.path, type: o.type, transient: true } : { path: o.path, type: o.type };
-        return o.observed === undefined ? base : { ...base, observed: record(o.observed, `layout '${l.id}': object ${o.path ?? o.type}`) };
-      }),
-    });
-  }
-  const devices = new Map<string, ReadonlyMap<string, ObservedRecord>>();
-  for (const d of file.devices ?? []) {
-    devices.set(`${d.type}\u0000${d.host}`, new Map(d.objects.map((o) => [o.path, record(o.observed, `device record ${d.type} on ${d.host}`)])));
-  }
+  const known = (id: string, where: string): void => {
+    if (!recordDefs.has(id)) throw new BoardModelError(`${where} refers to observed record '${id}', which does not exist`);
+  };
+  for (const l of file.layouts) for (const o of l.objects) if (o.observed !== undefined) known(o.observed, `layout '${l.id}': object ${o.path ?? o.type}`);
+  for (const d of file.devices ?? []) for (const o of d.objects) known(o.observed, `${d.option} record ${d.type} on ${d.host}`);
+
+  const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, l])), (l): BoardLayout => ({
+    id: l.id,
+    objects: l.objects.map((o): BoardObject => {
+      const base = o.transient ? { path: o.path, type: o.type, transient: true } : { path: o.path, type: o.type };
+      return o.observed === undefined ? base : { ...base, observed: record(o.observed) };
+    }),
+  }));
+  const devices = new LazyMap(new Map((file.devices ?? []).map((d) => [recordKey(d.option, d.type, d.host), d])), (d): LoneRecord => {
+    const objects = new Map(d.objects.map((o) => [o.path, record(o.observed)]));
+    return { objects, ...(d.refused !== undefined ? { refused: d.refused } : {}), ...(d.warnings ? { warnings: d.warnings } : {}) };
+  });
   return { layouts, devices };
 }

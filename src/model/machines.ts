@@ -4,7 +4,7 @@
  * followed by its own, exactly as QEMU's *_machine_X_Y_options() build it.
  */
 import type { CompatEntryDef, MachineDef, MachinesFile } from '../load/schema.js';
-import type { BoardLayout } from './boards.js';
+import type { BoardLayout, Lookup } from './boards.js';
 
 export interface CompatEntry {
   readonly driver: string;
@@ -45,7 +45,7 @@ export class MachineModel {
   private readonly flatCache = new Map<string, readonly SourcedCompatEntry[]>();
   readonly arch: string;
 
-  constructor(file: MachinesFile, readonly layouts: ReadonlyMap<string, BoardLayout> = new Map()) {
+  constructor(file: MachinesFile, readonly layouts: Lookup<BoardLayout> = new Map()) {
     this.arch = file.arch;
     const groups = new Map<string, readonly CompatEntryDef[]>();
     for (const g of file.groups ?? []) groups.set(g.name, g.entries);

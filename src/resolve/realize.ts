@@ -12,6 +12,7 @@
  */
 import type { TypeModel } from '../model/types.js';
 import type { ResolvedObject, ResolvedProperty } from './result.js';
+import { isDefaultVgaType } from './tree.js';
 import { parsePciDevfn } from './values.js';
 
 /** The sources a user controls: a value from one of these is the one QEMU uses, not the record's. */
@@ -31,15 +32,36 @@ export class RealizeState {
 
   constructor(private readonly types: TypeModel) {}
 
-  /** The board's devices hold their slots and MAC addresses before any -device is realized. */
+  /**
+   * The board's devices hold their slots and MAC addresses before any
+   * -device is realized. The default VGA and NIC take the first free slot
+   * (pci_vga_init, pci_nic_init): when a -global or -device switched the
+   * default VGA off, the NIC moves up into its slot.
+   */
   registerBoard(objects: readonly ResolvedObject[]): void {
     for (const o of objects) {
       if (o.transient || o.path === null) continue;
-      const devfn = this.devfnOf(o);
       const bus = stringValue(prop(o, 'parent_bus'));
-      if (devfn !== null && bus) this.busSlots(bus).set(devfn, { type: o.type, id: null });
+      const auto = bus && this.types.isA(o.type, 'pci-device') && (isDefaultVgaType(o.type) || this.types.property(o.type, 'netdev'));
+      const devfn = auto ? this.firstFree(this.busSlots(bus)) : this.devfnOf(o);
+      if (devfn !== null && bus) {
+        this.busSlots(bus).set(devfn, { type: o.type, id: null });
+        if (auto) this.setAddress(o, devfn);
+      }
       this.useMac(prop(o, 'mac'));
     }
+  }
+
+  private firstFree(slots: ReadonlyMap<number, SlotHolder>): number | null {
+    for (let devfn = 0; devfn < 256; devfn += 8) if (!slots.has(devfn)) return devfn;
+    return null;
+  }
+
+  private setAddress(o: ResolvedObject, devfn: number): void {
+    const addr = prop(o, 'addr');
+    if (addr) setShown(addr, BigInt(devfn));
+    const legacy = prop(o, 'legacy-addr');
+    if (legacy) setShown(legacy, `${(devfn >> 3).toString(16).padStart(2, '0')}.${devfn & 7}`);
   }
 
   /**
@@ -86,17 +108,14 @@ export class RealizeState {
       devfn = chosen;
     } else if (addr.source.kind === 'board') {
       // The record's slot is the first free one on an empty board: take the first free one on this board.
-      let free = 0;
-      while (free < 256 && slots.has(free)) free += 8;
-      if (free >= 256) return `PCI: no slot/function available for ${dev.type}, all in use or reserved`;
+      const free = this.firstFree(slots);
+      if (free === null) return `PCI: no slot/function available for ${dev.type}, all in use or reserved`;
       devfn = free;
     } else {
       return null;
     }
     slots.set(devfn, { type: dev.type, id });
-    setShown(addr, BigInt(devfn));
-    const legacy = prop(dev, 'legacy-addr');
-    if (legacy) setShown(legacy, `${(devfn >> 3).toString(16).padStart(2, '0')}.${devfn & 7}`);
+    this.setAddress(dev, devfn);
     return null;
   }
 
@@ -149,4 +168,78 @@ function chainSource(p: ResolvedProperty): string | null {
 function setShown(p: ResolvedProperty, value: bigint | string): void {
   p.value = value;
   delete p.configuredOnly;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks QEMU makes when it realizes (or completes) an object, for properties compat tables,
+// management stacks and users set. Each returns QEMU's message, or null. The messages were
+// checked against qemu-system-x86_64 10.0.2 (test/unit/observed.test.ts, test/live).
+
+const U32_MAX = 4294967295n;
+/** TCG's limit on phys-bits (TARGET_PHYS_ADDR_SPACE_BITS on x86_64). */
+const TCG_MAX_PHYS_BITS = 52n;
+
+function bigintValue(o: ResolvedObject, name: string): bigint | null {
+  const v = prop(o, name)?.value;
+  return typeof v === 'bigint' ? v : null;
+}
+
+/** The value the chain configured (before board code or realize). */
+function configuredValue(o: ResolvedObject, name: string): bigint | null {
+  const p = prop(o, name);
+  const v = p?.configured ? p.configured.value : p?.value;
+  return typeof v === 'bigint' ? v : null;
+}
+
+const isPowerOfTwo = (n: bigint) => n > 0n && (n & (n - 1n)) === 0n;
+
+type Check = (o: ResolvedObject, types: TypeModel) => string | null;
+
+const CHECKS: ReadonlyArray<{ type: string; check: Check }> = [
+  // hw/intc/ioapic.c ioapic_realize
+  { type: 'ioapic', check: (o) => {
+    const v = configuredValue(o, 'version');
+    return v !== null && v !== 0x11n && v !== 0x20n ? 'IOAPIC only supports version 0x11 or 0x20 (default: 0x20).' : null;
+  } },
+  // target/i386/cpu.c x86_cpu_realizefn (TCG): phys-bits, then guest-phys-bits against phys-bits.
+  { type: 'x86_64-cpu', check: (o) => {
+    const phys = configuredValue(o, 'phys-bits');
+    if (phys !== null && phys !== 0n && (phys < 32n || phys > TCG_MAX_PHYS_BITS)) return `phys-bits should be between 32 and ${TCG_MAX_PHYS_BITS}  (but is ${phys})`;
+    const guest = configuredValue(o, 'guest-phys-bits');
+    const bound = phys !== null && phys !== 0n ? phys : bigintValue(o, 'phys-bits');
+    if (guest === null || guest === 0n || guest === U32_MAX || bound === null) return null;
+    return guest < 32n || guest > bound ? `guest-phys-bits should be between 32 and ${bound}  (but is ${guest})` : null;
+  } },
+  // hw/net/virtio-net.c virtio_net_device_realize: queue sizes. The tx maximum is 1024 only with a
+  // vhost-user or vhost-vdpa peer; the peer's kind is not known here, so with a netdev only the
+  // bounds every peer has are checked.
+  { type: 'virtio-net-device', check: (o) => {
+    const rx = configuredValue(o, 'rx_queue_size');
+    if (rx !== null && (!isPowerOfTwo(rx) || rx < 256n || rx > 1024n)) return `Invalid rx_queue_size (= ${rx}), must be a power of 2 between 256 and 1024.`;
+    const tx = configuredValue(o, 'tx_queue_size');
+    const peer = prop(o, 'netdev')?.value;
+    const max = typeof peer === 'string' && peer !== '' ? 1024n : 256n;
+    if (tx !== null && (!isPowerOfTwo(tx) || tx < 256n || tx > max)) return `Invalid tx_queue_size (= ${tx}), must be a power of 2 between 256 and 256`;
+    return null;
+  } },
+  // hw/pci/pci.c pci_add_option_rom: a romsize given must be a power of two.
+  { type: 'pci-device', check: (o) => {
+    const size = configuredValue(o, 'romsize');
+    return size !== null && size !== U32_MAX && !isPowerOfTwo(size) ? `ROM size ${size} is not a power of two` : null;
+  } },
+  // target/i386/sev.c sev_common_instance_init/complete: reduced-phys-bits has no default.
+  { type: 'sev-common', check: (o) => {
+    const p = prop(o, 'reduced-phys-bits');
+    return p && !USER_SOURCES.has(chainSource(p) ?? '') ? "Parameter 'reduced-phys-bits' is missing" : null;
+  } },
+];
+
+/** The first check `o` fails at realize (or complete), in QEMU's words; null when it passes them all. */
+export function realizeCheck(o: ResolvedObject, types: TypeModel): string | null {
+  for (const c of CHECKS) {
+    if (!types.isA(o.type, c.type)) continue;
+    const msg = c.check(o, types);
+    if (msg) return msg;
+  }
+  return null;
 }

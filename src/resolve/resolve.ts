@@ -10,14 +10,17 @@
  */
 import type { Definitions } from '../load/loader.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
-import { DEVICE_RECORD_PATH, hostKey, OBJECT_RECORD_PATH, relocateRecord, type ObservedRecord } from '../model/boards.js';
+import {
+  CPU_RECORD_PATH, DEVICE_RECORD_PATH, hostKey, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID, recordKey, relocateRecord, type LoneRecord,
+} from '../model/boards.js';
 import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
 import { compatModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
-import { RealizeState } from './realize.js';
+import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
+import type { DeviceSpec } from './options.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, TraceStep, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
 import { fromObservedValue, sameShown, shownText, type ShownValue } from './shown.js';
@@ -77,11 +80,14 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
         ctx.create(step);
       }
     }
+    ctx.boardRealized();
+    warnings.push(...ctx.realizeWarnings);
     // net_check_clients() runs only without the default network (-nodefaults here).
     if (nodefaults) warnings.push(...nicWarnings(model.types, cmdline));
     warnings.push(...unusedGlobalWarnings(model, ctx.globals, cmdline.devices.map((d) => model.types.deviceType(d.driver))));
     return done(null, 'started');
   } catch (e) {
+    warnings.push(...ctx.realizeWarnings);
     if (e instanceof Stop) return done(e.message, e.outcome);
     throw e;
   }
@@ -103,9 +109,18 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
   if (nodefaults && layoutNd) board = boardObjects(layoutNd, undefined, new Set());
   else if (layoutDf) board = boardObjects(layoutDf, layoutNd, disabledDefaults([...cmd.globals.map((g) => g.driver), ...cmd.devices.map((d) => d.driver)]));
 
-  // -cpu replaces the machine's default CPU type (the board's CPUs and their place stay).
+  // -cpu replaces the machine's default CPU type (the board's CPUs and their place stay); what
+  // QEMU shows on it is what it showed on the model's own record (-cpu MODEL on a board like this).
+  const host = hostKey(layoutNd ?? layoutDf, (t, a) => types.isA(t, a));
   const defaultCpu = defs.machines.get(machine)?.defaultCpuType;
-  if (cpu?.type && defaultCpu) board = board.map((o) => (o.type === defaultCpu ? { ...o, type: cpu.type! } : o));
+  if (cpu?.type && defaultCpu && cpu.type !== defaultCpu) {
+    const record = defs.devices.get(recordKey('cpu', cpu.type, host))?.objects.get('');
+    board = board.map((o) => {
+      if (o.type !== defaultCpu) return o;
+      // Without a record of the model, the board's (of another model) stays: resolve then says its values do not carry over.
+      return { ...o, type: cpu.type!, ...(record && o.path ? { observed: { type: cpu.type!, record: relocateRecord(record, CPU_RECORD_PATH, o.path) } } : {}) };
+    });
+  }
 
   // Machine instance_init creates the objects before `migration` (pflash, pcspk).
   const migrationAt = board.findIndex((o) => o.type === 'migration');
@@ -113,9 +128,8 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
   const fromInstanceInit = board.slice(0, split).map((o) => ({ ...o, early: true }));
   const fromBoardInit = board.slice(split);
 
-  const host = hostKey(layoutNd ?? layoutDf, (t, a) => types.isA(t, a));
   const userObjects = cmd.objects.map((o, i): PlannedObject => {
-    const record = objectRecord(defs, o.qomType, host);
+    const record = objectRecord(defs, o.qomType, host)?.objects.get('');
     return {
       path: `/objects/${o.id}`, type: o.qomType, transient: false, origin: 'object', early: !isLateObjectType(o.qomType),
       option: `-object ${o.text}`, optionIndex: i,
@@ -127,7 +141,7 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
   const devices = cmd.devices.flatMap((d, i): PlanStep[] => {
     const path = d.id !== undefined ? `/machine/peripheral/${d.id}` : `/machine/peripheral-anon/device[${cmd.devices.slice(0, i).filter((x) => x.id === undefined).length}]`;
     const type = types.deviceType(d.driver);
-    const records = defs.devices.get(`${type}\u0000${host}`);
+    const records = defs.devices.get(recordKey('device', type, host))?.objects;
     return [{ validateDevice: i }, ...withChildren(types, path, type, keep).map((o): PlannedObject => {
       const record = o.path !== null && records?.get(o.path.slice(path.length));
       return {
@@ -152,10 +166,11 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
  * this one, else on any board (a backend's values do not depend on the
  * board's buses, as a device's parent_bus does).
  */
-function objectRecord(defs: Definitions, type: string, host: string): ObservedRecord | undefined {
-  const exact = defs.devices.get(`${type}\u0000${host}`)?.get('');
+function objectRecord(defs: Definitions, type: string, host: string): LoneRecord | undefined {
+  const exact = defs.devices.get(recordKey('object', type, host));
   if (exact) return exact;
-  for (const [key, records] of defs.devices) if (key.startsWith(`${type}\u0000`)) return records.get('');
+  const anyHost = recordKey('object', type, '');
+  for (const key of defs.devices.keys()) if (key.startsWith(anyHost)) return defs.devices.get(key);
   return undefined;
 }
 
@@ -171,11 +186,18 @@ class Resolution {
   /** The objects of the -device being created (its children, then itself). */
   private deviceGroup: ResolvedObject[] = [];
 
+  /** The board's PCI host bridge type: which lone records apply (see hostKey). */
+  private readonly host: string;
+  /** The type of the board's CPUs: -cpu's, else the machine's default. */
+  private readonly boardCpuType: string | undefined;
+
   constructor(
-    defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
+    private readonly defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
     machine: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
   ) {
     this.types = model.types;
+    this.boardCpuType = cpu?.type ?? defs.machines.get(machine)?.defaultCpuType ?? undefined;
+    this.host = hostKey(defs.machines.boardLayout(machine, true) ?? defs.machines.boardLayout(machine, false), (t, a) => model.types.isA(t, a));
     this.realize = new RealizeState(model.types);
     this.globals = cmd.globals.map((g, i) => ({ driver: g.driver, property: g.property, value: g.value, text: g.text, index: i + 1, used: false }));
     const accelCompat = defs.accelCompat.find((a) => a.type === cmd.accel.type)?.compat ?? [];
@@ -188,10 +210,7 @@ class Resolution {
 
   /** qdev_get_device_class(): the -device driver must name a concrete, user-creatable device type. */
   validateDevice(index: number): void {
-    if (!this.boardRegistered) {
-      this.realize.registerBoard(this.out.filter((o) => o.origin === 'board'));
-      this.boardRegistered = true;
-    }
+    this.boardRealized();
     this.deviceGroup = [];
     const d = this.cmd.devices[index]!;
     const type = this.types.deviceType(d.driver);
@@ -238,14 +257,67 @@ class Resolution {
     if (this.cpu?.type === o.type) this.applyCpuPlusMinus(obj, this.cpu);
     obj.linksAsPaths((id) => this.pathOfId(id));
     obj.showObserved(o.observed);
-    if (o.origin === 'device') {
-      this.deviceGroup.push(obj.result);
-      // The device itself comes after the children its instance_init made: realize it now.
-      if (o.optionIndex !== undefined) {
-        const err = this.realize.realizeDevice(this.deviceGroup, this.cmd.devices[o.optionIndex]!.id ?? null);
-        if (err) throw new Stop(`${o.option}: ${err}`, 'refused');
-      }
+    if (o.origin === 'object' && o.optionIndex !== undefined) this.refuseLikeAlone(o);
+    if (o.origin !== 'device') {
+      if (o.transient) return; // never realized
+      const failed = realizeCheck(obj.result, this.types);
+      if (failed) throw new Stop(o.origin === 'object' ? `${o.option}: ${failed}` : failed, 'refused');
+      return;
     }
+    this.deviceGroup.push(obj.result);
+    // The device itself comes after the children its instance_init made: realize it now.
+    if (o.optionIndex === undefined) return;
+    this.refuseLikeAlone(o);
+    const err = this.realize.realizeDevice(this.deviceGroup, this.cmd.devices[o.optionIndex]!.id ?? null);
+    if (err) throw new Stop(`${o.option}: ${err}`, 'refused');
+    for (const part of this.deviceGroup) {
+      const failed = realizeCheck(part, this.types);
+      if (failed) throw new Stop(`${o.option}: ${failed}`, 'refused');
+    }
+  }
+
+  /**
+   * A -device or -object given nothing but an id, which QEMU refuses on its
+   * own (a required backend or parameter, a bus this board lacks, another
+   * CPU model): QEMU's message, as the importer recorded it. A bus another
+   * -device may provide is only known missing for the first -device.
+   */
+  private refuseLikeAlone(o: PlannedObject): void {
+    const device = o.origin === 'device';
+    // pc_cpu_pre_plug: a CPU hot-added with -device must be of the board's CPU type.
+    if (device && this.boardCpuType && this.types.isA(o.type, 'cpu') && o.type !== this.boardCpuType) {
+      throw new Stop(`${o.option}: Invalid CPU type, expected cpu type: '${this.boardCpuType}'`, 'refused');
+    }
+    const spec = device ? this.cmd.devices[o.optionIndex!]! : this.cmd.objects[o.optionIndex!]!;
+    if (!spec.props.every(([name]) => name === 'id')) return;
+    if (device && (spec as DeviceSpec).driver !== o.type) return; // QEMU's message names the driver as given
+    const record = device ? this.defs.devices.get(recordKey('device', o.type, this.host)) : objectRecord(this.defs, o.type, this.host);
+    if (!record) return;
+    // The record's device had no id (QEMU says "(null)"); an -object's had RECORD_ID.
+    const words = (text: string): string | null => {
+      if (device && spec.id !== undefined && text.includes('(null)')) return null;
+      return text.replaceAll(OPTION_PLACEHOLDER, o.option!).replaceAll(RECORD_ID, spec.id ?? RECORD_ID);
+    };
+    if (record.refused !== undefined) {
+      if (device && /No '.+' bus found for device /.test(record.refused) && o.optionIndex! > 0) return;
+      const message = words(record.refused);
+      if (message !== null) throw new Stop(message, 'refused');
+      return;
+    }
+    for (const w of record.warnings ?? []) {
+      const warning = words(w);
+      if (warning !== null) this.realizeWarnings.push(warning);
+    }
+  }
+
+  /** Warnings QEMU prints while it realizes -device and -object objects, in order. */
+  readonly realizeWarnings: string[] = [];
+
+  /** Board init is over: the board's devices take their slots and addresses (once, before any -device). */
+  boardRealized(): void {
+    if (this.boardRegistered) return;
+    this.realize.registerBoard(this.out.filter((o) => o.origin === 'board'));
+    this.boardRegistered = true;
   }
 
   /** QOM path of an object a link names by id: -object ids live in /objects, -device ids in /machine/peripheral. */

@@ -36,6 +36,11 @@ const DEFAULT_DEVICE_FLAGS: ReadonlyArray<readonly [string, string]> = [
 ];
 const FLAG_OF_DRIVER = new Map(DEFAULT_DEVICE_FLAGS);
 
+/** A type QEMU's default VGA can be (the board places it with pci_vga_init, on the first free slot). */
+export function isDefaultVgaType(type: string): boolean {
+  return FLAG_OF_DRIVER.get(type) === 'vga';
+}
+
 /** The default-device flags that `drivers` (of -global and -device options) turn off. */
 export function disabledDefaults(drivers: Iterable<string>): Set<string> {
   const off = new Set<string>();

@@ -34,7 +34,8 @@ const REFUSALS_AGREEING = 0;
 function summaryLine(title: string, results: readonly Comparison[]): string {
   const s = summarize(results);
   const pct = s.values ? ((100 * s.valuesAgree) / s.values).toFixed(2) : '-';
-  return `${title}: ${s.scenarios} scenarios, ${s.agree} agree, ${s.disagree} disagree; `
+  const gaps = [...new Set(results.flatMap((r) => r.gaps.map((g) => g.reason)))];
+  return `${title}: ${s.scenarios} scenarios, ${s.agree} agree, ${s.disagree} disagree, ${s.gaps} with known gaps${gaps.length ? ` (${gaps.join('; ')})` : ''}; `
     + `${s.values} values compared, ${s.valuesAgree} equal (${pct}%), ${s.documented} documented differences, `
     + `${s.configuredOnly} configured-only, ${s.skipped} migration values without a QMP field`;
 }

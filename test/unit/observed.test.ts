@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadDefinitions } from '../../src/load/loader.js';
 import { ObservedPool, valueDeltas } from '../../src/import/board-values.js';
+import { loneWarnings, refusalMessage } from '../../src/import/observe-devices.js';
 import { resolve, type ResolveRequest } from '../../src/resolve/resolve.js';
 import type { ResolvedObject, ResolveResult } from '../../src/resolve/result.js';
 import { fromObservedValue, sameShown, toObservedValue, toStoredValue } from '../../src/resolve/shown.js';
@@ -77,8 +78,11 @@ const boards = {
       configured: { addr: '-1', 'legacy-addr': null, parent_bus: null, mac: null, romfile: '', realized: null } },
   ],
   devices: [
-    { type: 'nic-x', host: 'host-x', machine: 'pc-t-2.0', objects: [{ path: '', observed: 'nic-x#2' }] },
-    { type: 'memory-backend-ram', host: 'host-x', machine: 'pc-t-2.0', objects: [{ path: '', observed: 'memory-backend-ram#1' }] },
+    { option: 'device', type: 'nic-x', host: 'host-x', machine: 'pc-t-2.0', objects: [{ path: '', observed: 'nic-x#2' }] },
+    { option: 'device', type: 'dev-link', host: 'host-x', machine: 'pc-t-2.0', refused: "$OPTION: No 'usb-bus' bus found for device 'dev-link'", objects: [] },
+    { option: 'device', type: 'VGA', host: 'host-x', machine: 'pc-t-2.0', refused: '$OPTION: drive property not set', objects: [] },
+    { option: 'device', type: 'rtc', host: 'host-x', machine: 'pc-t-2.0', warnings: ['$OPTION: odd key'], objects: [] },
+    { option: 'object', type: 'memory-backend-ram', host: 'host-x', machine: 'pc-t-2.0', objects: [{ path: '', observed: 'memory-backend-ram#1' }] },
   ],
 };
 const machines = {
@@ -156,7 +160,8 @@ describe('board values QEMU shows', () => {
     expect(r.objects.some((o) => o.type === 'VGA')).toBe(false);
     const rtc = obj(r, `${U}/device[2]`, 'rtc');
     expect(p(rtc, 'vga-link').value).toBe(`${U}/device[2]`); // named a removed device: left as recorded
-    expect(p(obj(r, `${U}/device[3]`, 'nic-x'), 'addr').value).toBe(16n);
+    // The default NIC takes the first free slot (pci_nic_init): the one the VGA left.
+    expect([p(obj(r, `${U}/device[3]`, 'nic-x'), 'addr').value, p(obj(r, `${U}/device[3]`, 'nic-x'), 'legacy-addr').value]).toEqual([8n, '01.0']);
   });
 });
 
@@ -191,6 +196,30 @@ describe('-device values: the lone device\'s record, placed on this board', () =
     expect(p(obj(ok, '/machine/peripheral-anon/device[0]'), 'addr').value).toBe(24n);
   });
 
+  it('a -device with nothing but an id that QEMU refuses alone is refused with the recorded message', () => {
+    expect(run({ nodefaults: true, options: [d('VGA,id=v')] }).error).toBe('-device VGA,id=v: drive property not set');
+    // With properties of its own, QEMU may accept it: no verdict from the record.
+    expect(run({ nodefaults: true, options: [d('VGA,vgamem_mb=8')] }).outcome).toBe('started');
+    expect(run({ nodefaults: true, options: [d('dev-link')] }).error).toBe("-device dev-link: No 'usb-bus' bus found for device 'dev-link'");
+    // A missing bus may come with an earlier -device.
+    expect(run({ nodefaults: true, options: [d('nic-x'), d('dev-link')] }).outcome).toBe('started');
+  });
+
+  it('words a recorded refusal as resolve does: no program name, $OPTION for the option, warnings left out', () => {
+    const opt = '-device driver=x';
+    expect(refusalMessage(`qemu-system-x86_64: ${opt}: No 'usb-bus' bus found for device 'x'\n`, opt)).toBe("$OPTION: No 'usb-bus' bus found for device 'x'");
+    expect(refusalMessage(`qemu-system-x86_64: warning: something\nqemu-system-x86_64: ${opt}: bad thing\nhint line\nqemu-system-x86_64: ${opt}: second\n`, opt))
+      .toBe('$OPTION: bad thing\nhint line\n$OPTION: second');
+    expect(refusalMessage('qemu-system-x86_64: Need to specify a kernel\n', opt)).toBe('Need to specify a kernel');
+    expect(loneWarnings(`qemu-system-x86_64: ${opt}: warning: odd key\nqemu-system-x86_64: warning: nic x.0 has no peer\n`, opt)).toEqual(['$OPTION: odd key']);
+  });
+
+  it('prints the warnings QEMU printed for the lone device, for one given nothing but an id', () => {
+    expect(run({ nodefaults: true, options: [d('rtc')] }).warnings).toEqual(['-device rtc: odd key']);
+    expect(run({ nodefaults: true, options: [d('rtc,base_year=2000')] }).warnings).toEqual([]);
+    expect(run({ nodefaults: true, options: [d('rtc'), d('VGA')] })).toMatchObject({ warnings: ['-device rtc: odd key'], error: '-device VGA: drive property not set' });
+  });
+
   it('shows a link set by id as the path QEMU shows', () => {
     const r = run({ nodefaults: true, options: [{ kind: 'object', arg: 'memory-backend-ram,id=m0,size=1M' }, d('dev-link,backend=m0')] });
     expect(p(obj(r, '/machine/peripheral-anon/device[0]'), 'backend').value).toBe('/objects/m0');
@@ -218,7 +247,7 @@ describe('recording what QEMU shows (importer)', () => {
     const deltas = valueDeltas(defs.types, [lpc], shown, true);
     expect(deltas.get(lpc.path!)).toEqual({
       values: { iobase: 96, 'gsi[1]': 'x' }, instanceProperties: { 'gsi[1]': 'link<irq>' }, volatile: [],
-      configured: { iobase: 32, 'gsi[1]': null },
+      configured: { iobase: 32 },
     });
   });
 
