@@ -21,7 +21,7 @@ import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
-import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, TraceStep, ValueSource } from './result.js';
+import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
 import { fromObservedValue, sameShown, shownText, type ShownValue } from './shown.js';
 import { unusedGlobalWarnings } from './unused-globals.js';

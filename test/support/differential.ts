@@ -22,7 +22,6 @@ import type { ExactJson } from '../../src/qemu/json-exact.js';
 import { QemuExitedError, QmpError, QmpSession, type QemuRunResult } from '../../src/qemu/qmp.js';
 import { resolve, type CommandLineOption } from '../../src/resolve/resolve.js';
 import type { ResolvedProperty, ResolveResult } from '../../src/resolve/result.js';
-import type { QomValue } from '../../src/resolve/values.js';
 import type { ShownValue } from '../../src/resolve/shown.js';
 import type { TypeModel } from '../../src/model/types.js';
 
