@@ -16,7 +16,7 @@ import { hostKey } from '../model/boards.js';
 import type { CompatModelName } from '../resolve/result.js';
 import { resolve } from '../resolve/resolve.js';
 import { ObservedPool, valueDeltas, withObserved } from './board-values.js';
-import { observeBoard, type ObservedBoard } from './observe-boards.js';
+import { isClockReading, observeBoard, type ObservedBoard } from './observe-boards.js';
 import { loneArgs, lonePath, observeLone, type LoneObject } from './observe-devices.js';
 import { mapLimit } from './probe-qemu.js';
 import { QemuExitedError, QmpSession } from '../qemu/qmp.js';
@@ -315,7 +315,7 @@ async function recordDeviceValues(
     const root = lonePath(lone.o);
     const board: ObservedBoard = new Map([...lone.shown.objects].map(([rel, properties]) => {
       const other = 'objects' in again ? again.objects.get(rel) : undefined;
-      const volatile = new Set([...properties].filter(([k, v]) => JSON.stringify(other?.get(k)?.value) !== JSON.stringify(v.value)).map(([k]) => k));
+      const volatile = new Set([...properties].filter(([k, v]) => isClockReading(v.type) || JSON.stringify(other?.get(k)?.value) !== JSON.stringify(v.value)).map(([k]) => k));
       for (const k of volatile) properties.delete(k);
       return [root + rel, { properties, volatile }];
     }));

@@ -78,12 +78,21 @@ export async function observeBoard(
     const out: ObservedBoard = new Map();
     for (const [path, properties] of first) {
       const again = path === MIGRATION_KEY ? await readMigration(qmp, migration!) : await readObject(qmp, path);
-      const volatile = new Set([...properties.keys()].filter((k) => JSON.stringify(again.get(k)?.value) !== JSON.stringify(properties.get(k)!.value)));
+      const volatile = new Set([...properties.keys()].filter((k) =>
+        isClockReading(properties.get(k)!.type) || JSON.stringify(again.get(k)?.value) !== JSON.stringify(properties.get(k)!.value)));
       for (const k of volatile) properties.delete(k);
       out.set(path, { properties, volatile });
     }
     return out;
   });
+}
+
+/**
+ * A `struct tm` property (object_property_add_tm) is the clock read at the
+ * moment QEMU is asked: two reads in the same second agree, yet it is no value.
+ */
+export function isClockReading(type: string): boolean {
+  return type === 'struct tm';
 }
 
 async function readMigration(qmp: QmpSession, properties: ReadonlyMap<string, string>): Promise<Map<string, ObservedProperty>> {
