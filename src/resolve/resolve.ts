@@ -65,10 +65,12 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   if (!cmdline.ok) return done(cmdline.error, 'refused');
 
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
-  const ctx = new Resolution(defs, model, cmdline, machine.name, objects, cpu);
+  // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
+  const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
+  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu);
   const nodefaults = req.nodefaults ?? false;
   try {
-    const plan = planObjects(defs, model, cmdline, machine.name, nodefaults, cpu);
+    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, cpu);
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
@@ -101,7 +103,7 @@ function deprecationWarning(name: string): string {
 type PlanStep = PlannedObject | 'deprecation' | { validateDevice: number };
 
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
-function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, nodefaults: boolean, cpu?: CpuOption): PlanStep[] {
+function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, host: string, nodefaults: boolean, cpu?: CpuOption): PlanStep[] {
   const types = model.types;
   const layoutNd = defs.machines.boardLayout(machine, true);
   const layoutDf = defs.machines.boardLayout(machine, false);
@@ -111,7 +113,6 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
 
   // -cpu replaces the machine's default CPU type (the board's CPUs and their place stay); what
   // QEMU shows on it is what it showed on the model's own record (-cpu MODEL on a board like this).
-  const host = hostKey(layoutNd ?? layoutDf, (t, a) => types.isA(t, a));
   const defaultCpu = defs.machines.get(machine)?.defaultCpuType;
   if (cpu?.type && defaultCpu && cpu.type !== defaultCpu) {
     const record = defs.devices.get(recordKey('cpu', cpu.type, host))?.objects.get('');
@@ -186,18 +187,15 @@ class Resolution {
   /** The objects of the -device being created (its children, then itself). */
   private deviceGroup: ResolvedObject[] = [];
 
-  /** The board's PCI host bridge type: which lone records apply (see hostKey). */
-  private readonly host: string;
   /** The type of the board's CPUs: -cpu's, else the machine's default. */
   private readonly boardCpuType: string | undefined;
 
   constructor(
     private readonly defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
-    machine: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
+    machine: string, private readonly host: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
   ) {
     this.types = model.types;
     this.boardCpuType = cpu?.type ?? defs.machines.get(machine)?.defaultCpuType ?? undefined;
-    this.host = hostKey(defs.machines.boardLayout(machine, true) ?? defs.machines.boardLayout(machine, false), (t, a) => model.types.isA(t, a));
     this.realize = new RealizeState(model.types);
     this.globals = cmd.globals.map((g, i) => ({ driver: g.driver, property: g.property, value: g.value, text: g.text, index: i + 1, used: false }));
     const accelCompat = defs.accelCompat.find((a) => a.type === cmd.accel.type)?.compat ?? [];
