@@ -18,7 +18,7 @@ import { resolve } from '../resolve/resolve.js';
 import { ObservedPool, valueDeltas, withObserved } from './board-values.js';
 import { isClockReading, observeBoard, type ObservedBoard } from './observe-boards.js';
 import { loneArgs, lonePath, observeLone, type LoneObject } from './observe-devices.js';
-import { mapLimit } from './probe-qemu.js';
+import { mapLimit, TREE_PLUMBING } from './probe-qemu.js';
 import { QemuExitedError, QmpSession } from '../qemu/qmp.js';
 import { TypeModel } from '../model/types.js';
 import { formatJson } from '../util/json-format.js';
@@ -297,7 +297,7 @@ async function recordDeviceValues(
     .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.kind < b.kind ? -1 : 1));
   const jobs = lone.flatMap((o) => [...references].sort().map(([host, machine]) => ({ o, host, machine })));
   ctx.progress(`reading every property of a lone -device, -object or -cpu of each of ${lone.length} types on ${[...references.values()].join(', ')}`);
-  const skip = (t: string) => ['bus', 'memory-region', 'irq'].some((a) => isA(t, a));
+  const skip = (t: string) => TREE_PLUMBING.some((a) => isA(t, a));
   let done = 0;
   const deltas = await mapLimit(jobs, ctx.concurrency ?? 2, async ({ o, machine }) => {
     const lone = await withRequiredParameters(o, (x) => observeLone(ctx, machine, x, skip));

@@ -168,6 +168,9 @@ const CHILD = /^child<(.+)>$/;
  * (they are not objects compat or globals reach). Children are visited in a
  * fixed order (device[N] numerically), because qom-list answers in hash order.
  */
+/** Children of the composition tree that are not objects of their own here: memory regions, irqs, buses. */
+export const TREE_PLUMBING = ['memory-region', 'irq', 'bus'] as const;
+
 export async function walkComposition(qmp: QmpSession, cat: TypeCatalogue, root: string): Promise<TreeObject[]> {
   const out: TreeObject[] = [];
   const visit = async (path: string): Promise<void> => {
@@ -178,7 +181,7 @@ export async function walkComposition(qmp: QmpSession, cat: TypeCatalogue, root:
       .sort((a, b) => compareNames(a.name, b.name));
     for (const c of children) {
       const childPath = `${path === '/' ? '' : path}/${c.name}`;
-      if (isA(cat, c.type, 'memory-region') || isA(cat, c.type, 'irq') || isA(cat, c.type, 'bus')) continue;
+      if (TREE_PLUMBING.some((t) => isA(cat, c.type, t))) continue;
       if (c.type !== 'container') out.push(treeObject(childPath, c.type));
       await visit(childPath);
     }
