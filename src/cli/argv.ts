@@ -1,66 +1,75 @@
 /**
- * QEMU spells its options with one dash (-global, -device, -nodefaults).
- * commander cannot define such options, so argv is rewritten before parsing:
- * a known single-dash QEMU option becomes its double-dash form. Values of
- * options are never rewritten (a -global value may start with a dash), and
- * nothing after `--` is touched.
+ * `resolve` and `explain` take a QEMU command line as it is (`-M q35 -m 4096
+ * -device '{…}'`, a pasted line with its program name): every option of the
+ * binary's option table, spelt with one dash or two. commander cannot define
+ * such options, so argv is split before commander sees it: the tool's own
+ * options (double-dash, listed here) go to commander, the rest is the QEMU
+ * command line, taken apart later with the option table. An argument of a
+ * QEMU option is never mistaken for one of ours (`-name --format` names the
+ * guest "--format"), and everything after `--` is QEMU's.
  */
-export interface QemuOptionSpec { readonly name: string; readonly takesValue: boolean }
+import type { OptionTable } from '../parse/option-table.js';
 
-export const QEMU_OPTIONS: readonly QemuOptionSpec[] = [
-  { name: 'M', takesValue: true },
-  { name: 'machine', takesValue: true },
-  { name: 'accel', takesValue: true },
-  { name: 'global', takesValue: true },
-  { name: 'device', takesValue: true },
-  { name: 'object', takesValue: true },
-  { name: 'cpu', takesValue: true },
-  { name: 'nodefaults', takesValue: false },
-];
+/** The tool's own options of resolve/explain, and whether each takes a value. */
+const OWN_OPTIONS: ReadonlyMap<string, boolean> = new Map([
+  ['--format', true], ['--model', true], ['--defs', true], ['--arch', true], ['--args-file', true],
+  ['--all', false], ['--help', false], ['-h', false],
+]);
 
-/** Our own options that take a value (their values must not be rewritten either). */
-const OWN_VALUE_OPTIONS = new Set(['--format', '--model', '--qemu', '--out', '--defs', '--arch', '--machines']);
+export const COMMANDS_WITH_QEMU_LINE = new Set(['resolve', 'explain']);
 
-export function rewriteQemuStyleArgv(argv: readonly string[]): string[] {
-  const byName = new Map(QEMU_OPTIONS.map((o) => [o.name, o]));
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') { out.push(...argv.slice(i)); break; }
-    const single = /^-([A-Za-z][\w-]*)(=.*)?$/.exec(arg);
-    const spec = single ? byName.get(single[1]!) : undefined;
-    const isLong = arg.startsWith('--');
-    const longName = isLong ? arg.slice(2).split('=')[0]! : '';
-    if (spec && spec.name !== 'M') out.push(`--${spec.name}${single![2] ?? ''}`);
-    else out.push(arg);
-    const takesValue = (spec?.takesValue && !single![2]) ||
-      (isLong && !arg.includes('=') && (byName.get(longName)?.takesValue || OWN_VALUE_OPTIONS.has(arg)));
-    if (takesValue && i + 1 < argv.length) out.push(argv[++i]!);
+export interface SplitArgv {
+  /** What commander parses: the command, our options, and explain's target. */
+  own: string[];
+  /** The QEMU command line's words. */
+  qemu: string[];
+}
+
+/** `--defs DIR` / `--arch A` of argv, found before the option table can be loaded. */
+export function tableLocation(args: readonly string[]): { dir?: string; arch?: string } {
+  const out: { dir?: string; arch?: string } = {};
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    const m = /^--(defs|arch)(?:=(.*))?$/s.exec(args[i]!);
+    if (!m) continue;
+    const value = m[2] ?? args[++i];
+    if (value === undefined) break;
+    if (m[1] === 'defs') out.dir ??= value; else out.arch ??= value;
   }
   return out;
 }
 
-const ORDERED_KINDS = new Set(['global', 'device', 'object']);
-
 /**
- * The -global/-device/-object options of a rewritten argv, in command-line
- * order: QEMU processes them in that order, and commander keeps one list per
- * option.
+ * Splits the words after `resolve`/`explain`. `positional` is how many bare
+ * words commander takes before the QEMU line's own bare words (explain's
+ * DRIVER.PROP target): a bare word in a QEMU command line is a disk image.
  */
-export function orderedQemuOptions(rewritten: readonly string[]): Array<{ kind: 'global' | 'device' | 'object'; arg: string }> {
-  const out: Array<{ kind: 'global' | 'device' | 'object'; arg: string }> = [];
-  for (let i = 0; i < rewritten.length; i++) {
-    const a = rewritten[i]!;
-    if (a === '--') break;
-    const m = /^--(\w+)(?:=(.*))?$/s.exec(a);
-    if (!m) continue;
-    const kind = m[1]!;
-    if (!ORDERED_KINDS.has(kind)) {
-      if (!a.includes('=') && (QEMU_OPTIONS.find((o) => o.name === kind)?.takesValue || OWN_VALUE_OPTIONS.has(a))) i++;
+export function splitQemuArgv(command: string, args: readonly string[], table: OptionTable, positional: number): SplitArgv {
+  const own = [command];
+  const qemu: string[] = [];
+  let wanted = positional;
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!;
+    if (word === '--') { qemu.push(...args.slice(i + 1)); break; }
+    const [name] = word.split('=', 1) as [string];
+    const ownTakesValue = OWN_OPTIONS.get(name);
+    if (ownTakesValue !== undefined) {
+      own.push(word);
+      if (ownTakesValue && !word.includes('=') && i + 1 < args.length) own.push(args[++i]!);
       continue;
     }
-    const arg = m[2] ?? rewritten[++i];
-    if (arg !== undefined) out.push({ kind: kind as 'global' | 'device' | 'object', arg });
+    if (word.startsWith('-')) {
+      qemu.push(word);
+      const def = table.get(word.replace(/^--?/, ''));
+      if (def?.hasArg && i + 1 < args.length) qemu.push(args[++i]!);
+      continue;
+    }
+    // VAR=value and program words belong to the pasted QEMU line, not to the command.
+    if (wanted > 0 && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) && !/(^|\/)(qemu[\w-]*|kvm)$/.test(word)) {
+      own.push(word);
+      wanted--;
+      continue;
+    }
+    qemu.push(word);
   }
-  return out;
+  return { own, qemu };
 }

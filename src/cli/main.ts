@@ -4,11 +4,11 @@
  * modules (zod, the model) lazily so `--help` stays fast.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, QomCompatError, UsageError } from '../errors.js';
-import { orderedQemuOptions, rewriteQemuStyleArgv } from './argv.js';
+import { EXIT, QomCompatError } from '../errors.js';
+import { COMMANDS_WITH_QEMU_LINE, splitQemuArgv, tableLocation } from './argv.js';
+import type { OptionTable } from '../parse/option-table.js';
 import type { CliIo } from './io.js';
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const formatOption = (choices: string[] = ['text', 'json']) =>
   new Option('--format <format>', 'output format').choices(choices).default('text');
 const defsOption = () => new Option('--defs <dir>', 'definition directory (default: the embedded machines/<arch>)');
@@ -17,40 +17,48 @@ const archOption = () => new Option('--arch <arch>', 'architecture of the embedd
 export async function main(argv: string[], io?: CliIo): Promise<number> {
   const cli = io ?? (await defaultIo());
   const status = { code: EXIT.ok as number };
-  const rewritten = rewriteQemuStyleArgv(argv);
-  const program = buildProgram(cli, (code) => { status.code = code; }, orderedQemuOptions(rewritten));
   try {
-    await program.parseAsync(rewritten, { from: 'user' });
+    const { own, line } = await splitArgv(argv);
+    const program = buildProgram(cli, (code) => { status.code = code; }, line);
+    await program.parseAsync(own, { from: 'user' });
     return status.code;
   } catch (e) {
     return reportError(e, cli);
   }
 }
 
-/** QEMU's options shared by resolve and explain. */
-function addQemuOptions(cmd: Command): Command {
+/** The QEMU command line of resolve/explain, split off argv with the binary's option table. */
+interface QemuWords { words: string[]; table: OptionTable | undefined }
+
+async function splitArgv(argv: string[]): Promise<{ own: string[]; line: QemuWords }> {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  const command = argv[at];
+  if (at < 0 || !COMMANDS_WITH_QEMU_LINE.has(command!)) return { own: argv, line: { words: [], table: undefined } };
+  const rest = argv.slice(at + 1);
+  if (rest.includes('--help') || rest.includes('-h')) return { own: [...argv.slice(0, at), command!, '--help'], line: { words: [], table: undefined } };
+  const { loadOptionTable } = await import('../load/option-table.js');
+  const table = await loadOptionTable(tableLocation(rest));
+  const split = splitQemuArgv(command!, rest, table, command === 'explain' ? 1 : 0);
+  return { own: [...argv.slice(0, at), ...split.own], line: { words: split.qemu, table } };
+}
+
+const QEMU_LINE_HELP = `
+The QEMU command line: every option of the imported binary, as QEMU takes it (one dash or two),
+e.g. -M q35-9.1 -accel tcg -cpu qemu64 -nodefaults -global D.P=V -device '{"driver":...}' -object ...,
+-m, -smp, -name, ... A pasted line may start with VAR=value words and the program name
+(qemu-system-x86_64 ...); --args-file reads one from a file or stdin (-), with shell quoting and
+backslash-newline continuations. Options that resolve does not apply are listed in the output.`;
+
+/** The tool's own options of resolve and explain; the rest of argv is the QEMU command line. */
+function addQemuLineOptions(cmd: Command): Command {
   return cmd
-    .option('-M, --machine <machine>', 'machine type (canonical, alias, or without pc-); QEMU spells it -M or -machine')
-    .option('--accel <accel>', 'accelerator and its options, as QEMU\'s -accel (default tcg)')
-    .option('--nodefaults', 'no default devices, as QEMU\'s -nodefaults')
-    .option('--cpu <cpu>', 'CPU model and features, as QEMU\'s -cpu (MODEL[,feat=val|+feat|-feat...])')
-    .option('--global <spec>', 'DRIVER.PROP=VALUE or driver=D,property=P,value=V, as QEMU\'s -global (repeatable)', collect, [])
-    .option('--device <spec>', 'TYPE[,id=ID][,prop=value...], as QEMU\'s -device (repeatable)', collect, [])
-    .option('--object <spec>', 'TYPE,id=ID[,prop=value...], as QEMU\'s -object (repeatable)', collect, [])
+    .option('--args-file <file>', 'read the QEMU command line from a file, or stdin with -')
     .addOption(new Option('--model <model>', 'qdev: QEMU 10.0 as released; object-compat: the OBJECT_COMPAT RFC').choices(['qdev', 'object-compat']).default('object-compat'))
-    .addOption(formatOption()).addOption(defsOption()).addOption(archOption());
+    .addOption(formatOption()).addOption(defsOption()).addOption(archOption())
+    .addHelpText('after', QEMU_LINE_HELP);
 }
 
-type Ordered = ReturnType<typeof orderedQemuOptions>;
-
-function machineName(opts: { machine?: string }): string | undefined {
-  if (opts.machine === undefined) return undefined;
-  const [name, ...rest] = opts.machine.split(',');
-  if (rest.length) throw new UsageError(`-machine options (${rest.join(',')}) are not modelled; give the machine type only`);
-  return name!.startsWith('type=') ? name!.slice(5) : name;
-}
-
-function buildProgram(io: CliIo, setExit: (code: number) => void, ordered: Ordered): Command {
+function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWords): Command {
   const program = new Command('qom-compat')
     .description('What a QEMU machine type really gives each object: compat properties, -global, and why')
     .exitOverride()
@@ -86,15 +94,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, ordered: Order
     .option('--no-cache', 'check afresh: do not reuse or store results (kept by content in $XDG_CACHE_HOME/qom-compat)')
     .action(async (paths: string[], opts) => setExit(await (await import('../commands/check.js')).runCheckCommand(paths, opts, io)));
 
-  addQemuOptions(program.command('resolve')
+  addQemuLineOptions(program.command('resolve')
+    .usage('[options] [QEMU command line...]')
     .description('the objects a QEMU command line creates, and every property\'s value and why'))
     .option('--all', 'show every property, not only those that differ from the type default')
-    .action(async (opts) => setExit(await (await import('../commands/resolve.js')).runResolve({ ...opts, machine: machineName(opts), ordered }, io)));
+    .action(async (opts) => setExit(await (await import('../commands/resolve.js')).runResolve({ ...opts, qemu: line.words, table: line.table! }, io)));
 
-  addQemuOptions(program.command('explain')
+  addQemuLineOptions(program.command('explain')
+    .usage('[options] <DRIVER.PROP> [QEMU command line...]')
     .description('the full story of one property: type default, each compat entry and -global, the option, the final value')
     .argument('<DRIVER.PROP>', 'a type (or ancestor, or interface) and property, e.g. virtio-pci.disable-legacy'))
-    .action(async (target: string, opts) => setExit(await (await import('../commands/explain.js')).runExplain(target, { ...opts, machine: machineName(opts), ordered }, io)));
+    .action(async (target: string, opts) => setExit(await (await import('../commands/explain.js')).runExplain(target, { ...opts, qemu: line.words, table: line.table! }, io)));
 
   return program;
 }

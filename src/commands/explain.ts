@@ -2,11 +2,10 @@
 import type { CliIo } from '../cli/io.js';
 import { UsageError } from '../errors.js';
 import { compatModel } from '../resolve/compat-model.js';
-import { resolve } from '../resolve/resolve.js';
 import type { ResolvedProperty, ResolveResult, TraceStep, ValueSource } from '../resolve/result.js';
-import { loadFromOptions, toJsonText } from './common.js';
+import { toJsonText } from './common.js';
 import { describeSource } from './describe-source.js';
-import { exitCodeOf, renderMessages, renderValue, toRequest, type ResolveCliOptions } from './resolve.js';
+import { exitCodeOf, renderMessages, renderNotes, renderValue, resolveCommandLine, type ResolveCliOptions } from './resolve.js';
 
 export interface Explanation {
   machine: string;
@@ -51,12 +50,13 @@ export function explain(r: ResolveResult, isA: (type: string, driver: string) =>
 
 export async function runExplain(target: string, opts: ResolveCliOptions, io: CliIo): Promise<number> {
   const { driver, property } = parseTarget(target);
-  const defs = await loadFromOptions(opts);
-  const result = resolve(defs, toRequest(opts, defs.machines.defaultMachine?.name));
-  const types = compatModel(result.model, defs.types).types;
+  const r = await resolveCommandLine(opts, io);
+  if ('exit' in r) return r.exit;
+  const result = r.result;
+  const types = compatModel(result.model, r.defs.types).types;
   const e = explain(result, (t, d) => types.isA(t, d), driver, property);
   if (opts.format === 'json') {
-    io.out(toJsonText(e));
+    io.out(toJsonText({ ...e, commandLine: r.notes }));
     return exitCodeOf(result);
   }
   const c = io.color;
@@ -79,6 +79,7 @@ export async function runExplain(target: string, opts: ResolveCliOptions, io: Cl
     }
     if (o.configuredOnly) io.out(`    ${c.yellow('configured only:')} ${o.configuredOnly}\n`);
   }
+  if (result.outcome === 'started') renderNotes(r.notes, io);
   renderMessages(result, io);
   return exitCodeOf(result);
 }

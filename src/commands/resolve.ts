@@ -2,32 +2,22 @@
 import type { CliIo, OutputFormat } from '../cli/io.js';
 import { EXIT } from '../errors.js';
 import { shownText, type ShownValue } from '../resolve/shown.js';
-import { resolve, type CommandLineOption, type ResolveRequest } from '../resolve/resolve.js';
+import { resolve } from '../resolve/resolve.js';
 import type { CompatModelName, ResolvedObject, ResolvedProperty, ResolveResult } from '../resolve/result.js';
+import type { OptionTable } from '../parse/option-table.js';
+import type { Definitions } from '../load/loader.js';
 import { loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
 import { describeSource } from './describe-source.js';
+import { commandLineNotes, readQemuLine, toRequest, type CommandLineNotes } from './qemu-line.js';
 
 export interface ResolveCliOptions extends DefinitionOptions {
-  machine?: string;
-  accel?: string;
-  cpu?: string;
-  nodefaults?: boolean;
-  /** -global/-device/-object in command-line order (cli/main.ts keeps the order). */
-  ordered: CommandLineOption[];
+  /** The QEMU command line's words (cli/argv.ts split them off argv). */
+  qemu: string[];
+  table: OptionTable;
+  argsFile?: string;
   model: CompatModelName;
   format: OutputFormat;
   all?: boolean;
-}
-
-export function toRequest(opts: ResolveCliOptions, defaultMachine: string | undefined): ResolveRequest {
-  return {
-    machine: opts.machine ?? defaultMachine ?? 'pc',
-    ...(opts.accel ? { accel: opts.accel } : {}),
-    ...(opts.cpu !== undefined ? { cpu: opts.cpu } : {}),
-    nodefaults: !!opts.nodefaults,
-    options: opts.ordered,
-    model: opts.model,
-  };
 }
 
 /** 0 when QEMU would start, 1 when it would refuse. */
@@ -35,19 +25,43 @@ export function exitCodeOf(r: ResolveResult): number {
   return r.outcome === 'started' ? EXIT.ok : EXIT.refused;
 }
 
-export async function runResolve(opts: ResolveCliOptions, io: CliIo): Promise<number> {
+/**
+ * Resolves the command line; undefined after answering for a line QEMU
+ * refuses before any machine exists (an unknown option) or one that only
+ * prints information.
+ */
+export async function resolveCommandLine(opts: ResolveCliOptions, io: CliIo): Promise<{ result: ResolveResult; notes: CommandLineNotes; defs: Definitions } | { exit: number }> {
+  const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
+  if (!parsed.ok) {
+    if (opts.format === 'json') io.out(toJsonText({ error: parsed.error, outcome: 'refused' }));
+    io.err(`${io.color.red('error:')} ${parsed.error}
+`);
+    return { exit: EXIT.refused };
+  }
+  if (parsed.line.information !== undefined) {
+    const text = `QEMU prints information for ${parsed.line.information} and exits (status 0); it creates no machine`;
+    io.out(opts.format === 'json' ? toJsonText({ information: parsed.line.information, outcome: 'information' }) : `${text}\n`);
+    return { exit: EXIT.ok };
+  }
   const defs = await loadFromOptions(opts);
-  const result = resolve(defs, toRequest(opts, defs.machines.defaultMachine?.name));
-  if (opts.format === 'json') io.out(toJsonText(resolveJson(result)));
-  else renderText(result, !!opts.all, io);
-  return exitCodeOf(result);
+  const result = resolve(defs, toRequest(parsed.line, opts.model, defs.machines.defaultMachine?.name));
+  return { result, notes: commandLineNotes(parsed.line), defs };
+}
+
+export async function runResolve(opts: ResolveCliOptions, io: CliIo): Promise<number> {
+  const r = await resolveCommandLine(opts, io);
+  if ('exit' in r) return r.exit;
+  if (opts.format === 'json') io.out(toJsonText(resolveJson(r.result, r.notes)));
+  else renderText(r.result, r.notes, !!opts.all, io);
+  return exitCodeOf(r.result);
 }
 
 /** The `--format json` document: every property of every object. */
-export function resolveJson(r: ResolveResult): unknown {
+export function resolveJson(r: ResolveResult, notes?: CommandLineNotes): unknown {
   return {
     machine: r.machine,
     model: r.model,
+    ...(notes ? { commandLine: notes } : {}),
     objects: r.objects.map((o) => ({
       path: o.path,
       type: o.type,
@@ -66,13 +80,27 @@ export function resolveJson(r: ResolveResult): unknown {
   };
 }
 
-function renderText(r: ResolveResult, all: boolean, io: CliIo): void {
+function renderText(r: ResolveResult, notes: CommandLineNotes, all: boolean, io: CliIo): void {
   const c = io.color;
   io.out(`${c.bold(r.machine)}  ${c.dim(`model ${r.model}`)}\n`);
   if (r.outcome === 'started') {
     for (const block of objectBlocks(r.objects, all, io)) io.out(block);
+    renderNotes(notes, io);
   }
   renderMessages(r, io);
+}
+
+/** What the answer leaves out or assumes, so that no option of the line goes unmentioned. */
+export function renderNotes(notes: CommandLineNotes, io: CliIo): void {
+  const c = io.color;
+  const section = (title: string, items: string[]) => {
+    if (items.length) io.out(`${c.yellow(title)}\n${items.map((i) => `    ${i}\n`).join('')}`);
+  };
+  section('not modelled (their effect on objects is not in this answer):', notes.notModelled);
+  section('-machine properties accepted; their effect on the board is not modelled:', notes.machineProperties);
+  section('assumed:', notes.assumptions);
+  section('backends, assumed present on the host:', notes.backends);
+  section('set no QOM property:', notes.noProperty);
 }
 
 /**

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { QemuProbeError } from '../errors.js';
 import { EMBEDDED_MACHINES_DIR } from '../load/fs.js';
-import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceRecordDef, MachinesFile, TypesFile } from '../load/schema.js';
+import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceRecordDef, MachinesFile, OptionTableFile, TypesFile } from '../load/schema.js';
 import { buildDefinitions, type Definitions, type ValidatedFiles } from '../load/build.js';
 import { hostKey } from '../model/boards.js';
 import type { CompatModelName } from '../resolve/result.js';
@@ -29,6 +29,7 @@ import { listProperties, listTypes, queryMachines, typesImplementing, type QmpMa
 import { probeBoard, probeDeviceClasses, probeInstanceDefaults, type BoardObject, type ProbeContext } from './probes.js';
 import { learnOptionalEntries } from './optional.js';
 import { probeDeviceHelp } from './device-help.js';
+import { probeOptionTable } from './probe-options.js';
 
 export interface ImportOptions {
   binary: string;
@@ -116,8 +117,10 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
     ...(opts.cpuModels ? { cpuModels: true } : {}),
   });
 
+  const optionTable = await probeOptionTable(ctx, version, arch);
+
   const dir = join(opts.outRoot, arch);
-  writeDefinitions(dir, machinesFile, typesFile, boardsFile);
+  writeDefinitions(dir, machinesFile, typesFile, boardsFile, optionTable);
   return {
     arch, version, dir,
     machines: machinesFile.machines.length,
@@ -369,7 +372,7 @@ function toBoardObjectDef(o: BoardObject): BoardLayoutDef['objects'][number] {
   return { path: o.path, type: o.type, ...(o.transient ? { transient: true } : {}) };
 }
 
-function writeDefinitions(dir: string, machines: MachinesFile, types: TypesFile, boards: BoardsFile): void {
+function writeDefinitions(dir: string, machines: MachinesFile, types: TypesFile, boards: BoardsFile, options: OptionTableFile): void {
   // accel-compat.json is hand-authored (QMP cannot show it): keep the user's, or start from the embedded one.
   const accel = join(dir, 'accel-compat.json');
   const embeddedAccel = join(EMBEDDED_MACHINES_DIR, machines.arch, 'accel-compat.json');
@@ -380,5 +383,6 @@ function writeDefinitions(dir: string, machines: MachinesFile, types: TypesFile,
   writeFileAtomic(join(dir, 'machines.json'), formatJson(withSchema('machines', machines)));
   writeFileAtomic(join(dir, 'types.json'), formatJson(withSchema('types', types)));
   writeFileAtomic(join(dir, 'boards.json'), formatJson(withSchema('boards', boards)));
+  writeFileAtomic(join(dir, 'options.json'), formatJson(withSchema('options', options)));
 }
 

@@ -159,6 +159,27 @@ export const AccelCompatFileSchema = z.strictObject({
   })),
 });
 
+/** One command-line option of the binary (system/vl.c qemu_options). */
+export const OptionSchema = z.strictObject({
+  name: name.describe('Option name without the dash, e.g. machine'),
+  hasArg: z.boolean().describe('Takes the next word as its argument (HAS_ARG)'),
+  target: z.boolean().describe('Available for this target; false: QEMU knows it but says "Option not supported for this target"'),
+  help: z.string().optional().describe('The synopsis line of -help'),
+});
+
+export const OptsListSchema = z.strictObject({
+  name: z.string().describe('QemuOptsList name as query-command-line-options reports it, e.g. rtc, smp-opts (QEMU 10.0 also reports one without a name)'),
+  parameters: z.array(z.strictObject({ name, type: name })).describe('Empty: the list accepts any parameter'),
+});
+
+export const OptionTableFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  arch: name,
+  qemuVersion: name,
+  options: z.array(OptionSchema),
+  optsLists: z.array(OptsListSchema),
+});
+
 export type CompatEntryDef = z.infer<typeof CompatEntrySchema>;
 export type CompatItemDef = z.infer<typeof CompatItemSchema>;
 export type MachineDef = z.infer<typeof MachineSchema>;
@@ -173,6 +194,9 @@ export type ObservedRecordDef = z.infer<typeof ObservedRecordSchema>;
 export type DeviceRecordDef = z.infer<typeof DeviceRecordSchema>;
 export type BoardsFile = z.infer<typeof BoardsFileSchema>;
 export type AccelCompatFile = z.infer<typeof AccelCompatFileSchema>;
+export type OptionDef = z.infer<typeof OptionSchema>;
+export type OptsListDef = z.infer<typeof OptsListSchema>;
+export type OptionTableFile = z.infer<typeof OptionTableFileSchema>;
 
 /** File name → schema, for the loader, the exporter and `check`. */
 export const DEFINITION_FILES = {
@@ -182,3 +206,10 @@ export const DEFINITION_FILES = {
   'accel-compat.json': AccelCompatFileSchema,
 } as const satisfies Record<DefinitionFileName, z.ZodType>;
 export type { DefinitionFileName };
+
+/**
+ * options.json: the binary's command-line option table. Not one of the four
+ * required files: definitions imported before it existed (or written by hand
+ * for `check`) still load, and resolve then falls back to the embedded table.
+ */
+export const OPTION_TABLE_FILE = 'options.json';

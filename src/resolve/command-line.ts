@@ -5,9 +5,14 @@
  */
 import type { TypeModel } from '../model/types.js';
 import { parseDevices, parseGlobals, parseObjects, QemuOptsState, type DeviceSpec, type GlobalSpec, type ObjectSpec, type OptionResult } from './options.js';
-import { parseObjectValue } from './values.js';
+import { parseJsonValue, parseObjectValue } from './values.js';
 
-export interface CommandLineOption { kind: 'global' | 'device' | 'object'; arg: string }
+/**
+ * One option in command-line order. `fatal` stands for an error QEMU reports
+ * while it parses options (a -machine syntax error, another target's option):
+ * its place in the order decides whether an earlier option's error wins.
+ */
+export interface CommandLineOption { kind: 'global' | 'device' | 'object' | 'fatal'; arg: string }
 
 export interface AccelSpec { name: string; type: string; text: string; props: Array<[string, string]> }
 
@@ -30,6 +35,7 @@ export function parseCommandLine(options: readonly CommandLineOption[], accelArg
   const warnings: string[] = [];
   const isObjectType = (t: string) => types.has(t) && !types.get(t)!.abstract && types.isA(t, 'user-creatable');
   for (const o of options) {
+    if (o.kind === 'fatal') return { ok: false, warnings, error: o.arg };
     const r: OptionResult<Array<GlobalSpec | DeviceSpec | ObjectSpec>> =
       o.kind === 'global' ? parseGlobals([o.arg], state) : o.kind === 'device' ? parseDevices([o.arg], state) : parseObjects([o.arg], state, isObjectType);
     if (!r.ok) {
@@ -65,8 +71,10 @@ function objectOptionsError(spec: ObjectSpec, types: TypeModel): string | null {
   for (const [name, text] of spec.props) {
     if (name === 'id') continue;
     const prop = types.property(spec.qomType, name);
-    if (!prop) return `${loc}Invalid parameter '${name}'`;
-    const parsed = parseObjectValue(prop, text, spec.qomType);
+    // The QObject input visitor (JSON) and the opts visitor word an unknown key differently.
+    if (!prop) return spec.json ? `${loc}Parameter '${name}' is unexpected` : `${loc}Invalid parameter '${name}'`;
+    const json = spec.json?.get(name);
+    const parsed = json !== undefined ? parseJsonValue(prop, json, spec.qomType) : parseObjectValue(prop, text, spec.qomType);
     if (!parsed.ok && !parsed.bare) return parsed.abort ? parsed.reason : loc + parsed.reason;
   }
   return null;

@@ -9,6 +9,7 @@
  * deprecation warning) carries them joined with "\n". So stderr is
  * `messages.map(m => 'qemu-system-x86_64: ' + m + '\n').join('')`.
  */
+import { jsonText, parseQemuJson, type QemuJson, type QemuJsonObject } from '../parse/qemu-json.js';
 
 export interface GlobalSpec { driver: string; property: string; value: string; id?: string; text: string /* the original argument */ }
 
@@ -24,12 +25,16 @@ export type OptionResult<T> =
 
 export interface DeviceSpec {
   driver: string; id?: string; props: Array<[string, string]>; text: string;
+  /** The JSON form (`-device {…}`): each property's typed value, visited by the QObject input visitor instead of keyval. */
+  json?: ReadonlyMap<string, QemuJson>;
   /** `-device help` or `-device T,help`: QEMU lists devices or properties and exits 0 once all options are parsed */
   help?: true;
 }
 
 export interface ObjectSpec {
   qomType: string; id: string; props: Array<[string, string]>; text: string;
+  /** The JSON form (`-object {…}`): each property's typed value. */
+  json?: ReadonlyMap<string, QemuJson>;
   /** `-object help` or `-object T,help`: QEMU prints help and exits 0 */
   help?: true;
 }
@@ -99,6 +104,22 @@ function flagWarning(opt: QemuOpt): string {
     ? `Please use nodelay=${prefix ? 'on' : 'off'} instead`
     : `Please use ${opt.name}=${opt.value} instead`;
   return `warning: short-form boolean option '${prefix}${opt.name}' deprecated\n${advice}`;
+}
+
+/**
+ * The name=value pairs of a QemuOpts string with an implied first key, without
+ * any list's checks: for options whose keys the tool only reads (a backend's id).
+ */
+export function qemuOptsPairs(arg: string, impliedName?: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  let firstName = impliedName;
+  for (let p = 0; p < arg.length;) {
+    const { opt, next } = getOptNameValue(arg, p, firstName);
+    out.push([opt.name, opt.value]);
+    p = next;
+    firstName = undefined;
+  }
+  return out;
 }
 
 /** id_wellformed: a letter, then letters, digits, '-', '.', '_' (ASCII). */
@@ -234,7 +255,34 @@ function parseAll<T>(args: readonly string[], one: (arg: string) => OptionResult
 // ---------------------------------------------------------------------------------------------
 // -device
 
+/**
+ * `-device {…}` (system/vl.c: an argument starting with '{'): parsed as JSON
+ * at once (errors fatal then); the driver and id are read later, by
+ * qdev_device_add_from_qdict, where a driver that is not a string is missing.
+ */
+function parseDeviceJson(arg: string): OptionResult<DeviceSpec> {
+  const loc = `-device ${arg}: `;
+  const parsed = parseQemuJson(arg);
+  if (!parsed.ok) return { ok: false, messages: [loc + parsed.error] };
+  const dict = parsed.value as QemuJsonObject;
+  const driver = dict.entries.find(([k]) => k === 'driver')?.[1];
+  if (typeof driver !== 'string') return { ok: false, messages: [`${loc}Parameter 'driver' is missing`] };
+  const id = dict.entries.find(([k]) => k === 'id')?.[1];
+  const props = dict.entries.filter(([k]) => k !== 'driver');
+  const spec: DeviceSpec = { driver, props: props.map(([k, v]) => [k, jsonPropText(v)]), text: arg, json: new Map(props) };
+  if (typeof id === 'string') spec.id = id;
+  return { ok: true, value: spec, warnings: [] };
+}
+
+/** A JSON value as the text of the same setting in keyval form (used where the type is already right). */
+function jsonPropText(v: QemuJson): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return jsonText(v);
+}
+
 function parseDeviceWith(arg: string, state: QemuOptsState): OptionResult<DeviceSpec> {
+  if (arg.startsWith('{')) return parseDeviceJson(arg);
   const parsed = qemuOptsParse(DEVICE_OPTS, arg, state);
   if (!parsed.ok) return parsed;
   const driver = lastValue(parsed.opts, 'driver');
@@ -270,7 +318,30 @@ export function parseDevices(args: readonly string[], state = new QemuOptsState(
  * 'qom-type'; then 'qom-type' must be present, help is honoured, and the opts
  * visitor checks the type (`isObjectType`, when given) before the id.
  */
+/**
+ * `-object {…}`: JSON visited by the QObject input visitor into the QAPI
+ * ObjectOptions union: qom-type and id must be strings, the type a
+ * user-creatable one.
+ */
+function parseObjectJson(arg: string, isObjectType?: (t: string) => boolean): OptionResult<ObjectSpec> {
+  const loc = `-object ${arg}: `;
+  const parsed = parseQemuJson(arg);
+  if (!parsed.ok) return { ok: false, messages: [loc + parsed.error] };
+  const dict = parsed.value as QemuJsonObject;
+  const get = (k: string) => dict.entries.find(([n]) => n === k)?.[1];
+  const qomType = get('qom-type');
+  if (qomType === undefined) return { ok: false, messages: [`${loc}Parameter 'qom-type' is missing`] };
+  if (typeof qomType !== 'string') return { ok: false, messages: [`${loc}Invalid parameter type for 'qom-type', expected: string`] };
+  if (isObjectType && !isObjectType(qomType)) return { ok: false, messages: [`${loc}Parameter 'qom-type' does not accept value '${qomType}'`] };
+  const id = get('id');
+  if (id === undefined) return { ok: false, messages: [`${loc}Parameter 'id' is missing`] };
+  if (typeof id !== 'string') return { ok: false, messages: [`${loc}Invalid parameter type for 'id', expected: string`] };
+  const props = dict.entries.filter(([k]) => k !== 'qom-type' && k !== 'id');
+  return { ok: true, value: { qomType, id, props: props.map(([k, v]) => [k, jsonPropText(v)]), text: arg, json: new Map(props) }, warnings: [] };
+}
+
 function parseObjectWith(arg: string, state: QemuOptsState, isObjectType?: (t: string) => boolean): OptionResult<ObjectSpec> {
+  if (arg.startsWith('{')) return parseObjectJson(arg, isObjectType);
   const loc = `-object ${arg}: `;
   const parsed = qemuOptsParse(OBJECT_OPTS, arg, state);
   if (!parsed.ok) return parsed;

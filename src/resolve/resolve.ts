@@ -21,11 +21,12 @@ import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
+import type { Backends } from '../parse/backends.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
 import { fromObservedValue, sameShown, shownText, type ShownValue } from './shown.js';
 import { unusedGlobalWarnings } from './unused-globals.js';
-import { parseDeviceValue, parseGlobalValue, parseObjectValue, type QomValue, type ValueResult } from './values.js';
+import { parseDeviceValue, parseGlobalValue, parseJsonValue, parseObjectValue, type QomValue, type ValueResult } from './values.js';
 
 export interface ResolveRequest {
   /** Machine name as users write it (canonical, alias, or without `pc-`). */
@@ -37,6 +38,12 @@ export interface ResolveRequest {
   options?: readonly CommandLineOption[];
   /** The -cpu argument (MODEL[,feat=val|+feat|-feat...]); the machine's default CPU when absent. */
   cpu?: string;
+  /** -machine properties (beyond the type), checked against the machine type as qemu_apply_machine_options does. */
+  machineProps?: ReadonlyArray<readonly [string, string]>;
+  /** Backends the command line defines (-blockdev, -chardev, -netdev, …), by the ids device properties name. */
+  backends?: Backends;
+  /** An error configure_accelerators reports (e.g. -accel together with -machine accel=), after the machine options. */
+  accelError?: string;
   model?: CompatModelName;
 }
 
@@ -63,11 +70,14 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const cmdline = parseCommandLine(req.options ?? [], req.accel ?? 'tcg', model.types);
   warnings.push(...cmdline.warnings);
   if (!cmdline.ok) return done(cmdline.error, 'refused');
+  const machineError = machinePropsError(machine.type, req.machineProps ?? [], model.types, req.backends);
+  if (machineError) return done(machineError, 'refused');
+  if (req.accelError) return done(req.accelError, 'refused');
 
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
   // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
   const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
-  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu);
+  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends);
   const nodefaults = req.nodefaults ?? false;
   try {
     const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, cpu);
@@ -93,6 +103,24 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
     if (e instanceof Stop) return done(e.message, e.outcome);
     throw e;
   }
+}
+
+/**
+ * qemu_apply_machine_options(): each -machine property is set on the machine
+ * object through the keyval input visitor, after every option is parsed and
+ * before any object is created.
+ */
+function machinePropsError(machineType: string, props: ReadonlyArray<readonly [string, string]>, types: TypeModel, backends?: Backends): string | null {
+  for (const [key, text] of props) {
+    // A dotted key (smp-cache.0.cache) fills a structured property: only its name is checked here.
+    const name = key.split('.')[0]!;
+    const prop = types.property(machineType, name);
+    if (!prop) return `Property '${machineType}.${name}' not found`;
+    if (name !== key) continue;
+    const parsed = parseDeviceValue(prop, text, machineType, backends);
+    if (!parsed.ok) return parsed.reason;
+  }
+  return null;
 }
 
 /** QEMU's wording (hw/core/machine.c), printed once the accelerator is set up. */
@@ -193,6 +221,7 @@ class Resolution {
   constructor(
     private readonly defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
     machine: string, private readonly host: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
+    private readonly backends?: Backends,
   ) {
     this.types = model.types;
     this.boardCpuType = cpu?.type ?? defs.machines.get(machine)?.defaultCpuType ?? undefined;
@@ -397,7 +426,10 @@ class Resolution {
         throw new Stop(isDevice ? `${o.option}: Property '${o.type}.${name}' not found` : `${o.option}: Invalid parameter '${name}'`, 'refused');
       }
       const target = obj.setterOf(prop);
-      const parsed: ValueResult = isDevice ? parseDeviceValue(target.prop, text, target.owner) : parseObjectValue(target.prop, text, target.owner);
+      const json = spec.json?.get(name);
+      const ctx = this.backends;
+      const parsed: ValueResult = json !== undefined ? parseJsonValue(target.prop, json, target.owner, ctx)
+        : isDevice ? parseDeviceValue(target.prop, text, target.owner, ctx) : parseObjectValue(target.prop, text, target.owner, ctx);
       if (!parsed.ok) throw new Stop(parsed.abort || parsed.bare ? parsed.reason : `${o.option}: ${parsed.reason}`, 'refused');
       obj.apply(prop, parsed.value, { driver: o.type, property: name, value: text, source: { kind: 'option', option: o.option! } });
     }

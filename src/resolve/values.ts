@@ -14,6 +14,7 @@
  * Everything here is pure: no I/O. Messages were checked against the real
  * qemu-system-x86_64 10.0.2 (see test/live/values.live.test.ts).
  */
+import { jsonText, type QemuJson } from '../parse/qemu-json.js';
 
 export type QomValue = boolean | bigint | string;
 
@@ -608,6 +609,45 @@ export function parseDeviceValue(prop: PropertyInfo, text: string, owner: string
  */
 export function parseObjectValue(prop: PropertyInfo, text: string, owner: string, ctx?: ValueContext): ValueResult {
   return run('opts', prop, text, owner, ctx);
+}
+
+/**
+ * A typed JSON value (`-device {…}`, `-object {…}`) as the QObject input
+ * visitor takes it: the JSON type must be the one the property's visitor
+ * asks for (integers for numbers, booleans, strings), then the value is
+ * checked as the same setting in keyval form would be. A PCI address is an
+ * alternate: an integer is the devfn itself.
+ */
+export function parseJsonValue(prop: PropertyInfo, value: QemuJson, owner: string, ctx?: ValueContext): ValueResult {
+  const kind = classify(prop, owner);
+  const name = prop.name;
+  const wrongType = (expected: string): ValueResult => ({ ok: false, reason: `Invalid parameter type for '${name}', expected: ${expected}` });
+  const isInt = typeof value === 'object' && value !== null && !Array.isArray(value) && 'int' in value;
+  switch (kind.kind) {
+    case 'bool':
+      return typeof value === 'boolean' ? run('keyval', prop, value ? 'on' : 'off', owner, ctx) : wrongType('boolean');
+    case 'uint': case 'size': case 'size32': case 'blocksize': case 'cpu-uint-max': case 'hostmem-nonzero': {
+      if (!isInt) return { ok: false, reason: `Parameter '${name}' expects uint64` };
+      // qobject_input_type_uint64 takes a negative integer too, as its two's complement.
+      const n = (value as { int: bigint }).int;
+      return run('keyval', prop, (n < 0n ? n + (1n << 64n) : n).toString(), owner, ctx);
+    }
+    case 'int': case 'cpu-tsc-frequency':
+      if (!isInt || (value as { int: bigint }).int > I64_MAX) return wrongType('integer');
+      return run('keyval', prop, (value as { int: bigint }).int.toString(), owner, ctx);
+    case 'pci-devfn':
+      if (isInt) {
+        const devfn = (value as { int: bigint }).int;
+        if (devfn < -1n || devfn > 255n) return { ok: false, reason: `Parameter '${name}' expects a value between -1 and 255` };
+        // Kept in the SLOT.FN form the string setter takes, so later steps read one notation.
+        return { ok: true, value: devfn < 0n ? '-1' : `${(devfn >> 3n).toString(16)}.${devfn & 7n}` };
+      }
+      return typeof value === 'string' ? run('keyval', prop, value, owner, ctx) : { ok: false, reason: `Invalid parameter type for '${name}', expected int or str` };
+    case 'opaque':
+      return { ok: true, value: typeof value === 'string' ? value : jsonText(value) };
+    default:
+      return typeof value === 'string' ? run('keyval', prop, value, owner, ctx) : wrongType('string');
+  }
 }
 
 /** Converts a value to the JSON form qom-get returns (bool → boolean, ints → bigint, strings) — identity mostly; and formats a value back for display. */

@@ -1,35 +1,39 @@
 /** The command line as users type it, on the embedded data: exit codes and messages. */
 import { describe, expect, it } from '@jest/globals';
-import { rewriteQemuStyleArgv, orderedQemuOptions } from '../../src/cli/argv.js';
+import { splitQemuArgv, tableLocation } from '../../src/cli/argv.js';
+import { embeddedOptionTable } from '../support/option-table.js';
 import { runCli } from '../support/cli.js';
 import fc from 'fast-check';
 
-describe('QEMU-style options', () => {
-  it('rewrites single-dash QEMU options but never their values', () => {
-    expect(rewriteQemuStyleArgv(['resolve', '-M', 'q35', '-global', '-device', '-device', 'x', '-nodefaults', '--', '-global']))
-      .toEqual(['resolve', '-M', 'q35', '--global', '-device', '--device', 'x', '--nodefaults', '--', '-global']);
-    expect(rewriteQemuStyleArgv(['-machine', 'pc', '--format', '-global'])).toEqual(['--machine', 'pc', '--format', '-global']);
+describe('QEMU command line in argv', () => {
+  const table = embeddedOptionTable();
+
+  it('keeps our options for commander and every QEMU option with its argument for the QEMU line', () => {
+    expect(splitQemuArgv('resolve', ['-M', 'q35', '--format', 'json', '-global', '--format', '-nodefaults', '--all', '-m', '4096'], table, 0))
+      .toEqual({ own: ['resolve', '--format', 'json', '--all'], qemu: ['-M', 'q35', '-global', '--format', '-nodefaults', '-m', '4096'] });
+    expect(splitQemuArgv('resolve', ['--format=json', '-name', '--all', '--', '--all'], table, 0))
+      .toEqual({ own: ['resolve', '--format=json'], qemu: ['-name', '--all', '--all'] });
   });
 
-  it('keeps -global/-device/-object in command-line order', () => {
-    const argv = rewriteQemuStyleArgv(['resolve', '-device', 'a', '-global', 'b.c=d', '--object', 'o,id=x', '-M', '-global']);
-    expect(orderedQemuOptions(argv)).toEqual([
-      { kind: 'device', arg: 'a' }, { kind: 'global', arg: 'b.c=d' }, { kind: 'object', arg: 'o,id=x' },
-    ]);
+  it("takes explain's target from the first bare word, but not the program or VAR=value words", () => {
+    expect(splitQemuArgv('explain', ['LC_ALL=C', '/usr/bin/qemu-system-x86_64', '-M', 'q35', 'virtio-pci.vectors', 'disk.img'], table, 1))
+      .toEqual({ own: ['explain', 'virtio-pci.vectors'], qemu: ['LC_ALL=C', '/usr/bin/qemu-system-x86_64', '-M', 'q35', 'disk.img'] });
   });
 
-  it('property: only QEMU options gain a dash, and the value after a rewritten option is kept', () => {
-    const valueTaking = ['-global', '-device', '-object', '-machine', '-accel', '-cpu'];
-    const token = fc.constantFrom(...valueTaking, '-M', '-nodefaults', '--format', 'x', '-zzz', '--');
+  it('finds --defs/--arch before the option table is loaded', () => {
+    expect(tableLocation(['-name', 'x', '--defs', 'd', '--arch=a'])).toEqual({ dir: 'd', arch: 'a' });
+    expect(tableLocation(['--', '--defs', 'd'])).toEqual({});
+  });
+
+  it('property: every word lands on one side (a `--` separator on neither), QEMU words in order', () => {
+    const token = fc.constantFrom('-M', '-m', '-nodefaults', '-S', '--format', '--all', 'x', '-zzz', '--', 'json', 'q35');
     fc.assert(fc.property(fc.array(token, { maxLength: 14 }), (argv) => {
-      const out = rewriteQemuStyleArgv(argv);
-      expect(out.length).toBe(argv.length);
-      for (let i = 0; i < argv.length; i++) {
-        expect([argv[i], `-${argv[i]}`]).toContain(out[i]);
-        if (out[i] !== argv[i]) expect(argv[i]!.startsWith('--')).toBe(false);
-        // A value-taking option that was rewritten consumed the next token verbatim.
-        if (i > 0 && valueTaking.includes(argv[i - 1]!) && out[i - 1] === `-${argv[i - 1]}`) expect(out[i]).toBe(argv[i]);
-      }
+      const { own, qemu } = splitQemuArgv('resolve', argv, table, 0);
+      const placed = own.length - 1 + qemu.length;
+      expect(argv.includes('--') ? [argv.length, argv.length - 1] : [argv.length]).toContain(placed);
+      // The QEMU words are a subsequence of argv.
+      let at = 0;
+      for (const w of qemu) { at = (argv as string[]).indexOf(w, at) + 1; expect(at).toBeGreaterThan(0); }
     }));
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * The QEMU command line of resolve/explain: argv words and `--args-file`
+ * (a file or stdin, pasted as found), parsed with the binary's option table
+ * into a resolve request, and the listing of options resolve does not apply.
+ */
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import type { ListedOption, QemuCommandLine } from '../parse/command-line.js';
+import { parseQemuCommandLine } from '../parse/command-line.js';
+import type { OptionTable } from '../parse/option-table.js';
+import { programTarget } from '../parse/qemu-argv.js';
+import { ShellSyntaxError, splitShellWords } from '../parse/shell-words.js';
+import type { ResolveRequest } from '../resolve/resolve.js';
+import type { CompatModelName } from '../resolve/result.js';
+
+/** Words of `--args-file FILE|-`, split as a shell would (quotes, backslash-newline). */
+export function argsFileWords(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--args-file ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return splitShellWords(text);
+  } catch (e) {
+    if (e instanceof ShellSyntaxError) throw new UsageError(`${file === '-' ? '(stdin)' : file}:${e.message}`);
+    throw e;
+  }
+}
+
+export type QemuLine = { ok: true; line: QemuCommandLine } | { ok: false; error: string };
+
+export function readQemuLine(words: readonly string[], argsFile: string | undefined, table: OptionTable): QemuLine {
+  const all = [...(argsFile !== undefined ? argsFileWords(argsFile) : []), ...words];
+  const parsed = parseQemuCommandLine(all, table);
+  if (!parsed.ok) return parsed;
+  const target = parsed.line.program !== undefined ? programTarget(parsed.line.program) : undefined;
+  if (target !== undefined && target !== table.arch) {
+    throw new UsageError(`the command line runs ${parsed.line.program}, but the definitions are for ${table.arch} (--arch, --defs)`);
+  }
+  return parsed;
+}
+
+export function toRequest(line: QemuCommandLine, model: CompatModelName, defaultMachine: string | undefined): ResolveRequest {
+  return {
+    machine: line.machine ?? defaultMachine ?? 'pc',
+    ...(line.accel !== undefined ? { accel: line.accel } : {}),
+    ...(line.cpu !== undefined ? { cpu: line.cpu } : {}),
+    nodefaults: line.nodefaults,
+    options: line.options,
+    machineProps: line.machineProps,
+    backends: line.backends,
+    ...(line.accelConflict ? { accelError: 'The -accel and "-machine accel=" options are incompatible' } : {}),
+    model,
+  };
+}
+
+/** What the command line does beyond what resolve applied, grouped for output. */
+export interface CommandLineNotes {
+  program?: string;
+  /** Options whose effect on objects the answer does not include. */
+  notModelled: string[];
+  /** -machine properties: checked and accepted, their effect on the board not modelled. */
+  machineProperties: string[];
+  /** Options that set no QOM property. */
+  noProperty: string[];
+  /** Host-side backends, assumed present on the host. */
+  backends: string[];
+  /** Where the answer rests on an assumption about the host. */
+  assumptions: string[];
+}
+
+export function commandLineNotes(line: QemuCommandLine): CommandLineNotes {
+  const of = (effect: ListedOption['effect']) => line.listed.filter((o) => o.effect === effect).map((o) => o.text);
+  const assumptions: string[] = [];
+  const accelName = line.accel?.split(',')[0]?.replace(/^accel=/, '');
+  if (accelName !== undefined && accelName !== 'tcg') {
+    assumptions.push(`-accel ${accelName}: its accelerator compat entries and properties are applied; board layouts and CPU defaults are TCG's (learned under TCG)`);
+  }
+  if (line.cpu !== undefined && /^(host|max)\b/.test(line.cpu)) {
+    assumptions.push(`-cpu ${line.cpu}: the host CPU's features are not known to the tool`);
+  }
+  return {
+    ...(line.program !== undefined ? { program: line.program } : {}),
+    notModelled: of('not-modelled'),
+    machineProperties: line.machineProps.map(([k, v]) => `${k}=${v}`),
+    noProperty: of('no-property'),
+    backends: of('backend'),
+    assumptions,
+  };
+}

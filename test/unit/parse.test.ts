@@ -1,0 +1,93 @@
+/** Taking a QEMU command line apart: shell words, the option table's argv scan, keyval, and the resulting request. */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { parseQemuCommandLine } from '../../src/parse/command-line.js';
+import { parseKeyval } from '../../src/parse/keyval.js';
+import { scanQemuArgv, splitInvocation } from '../../src/parse/qemu-argv.js';
+import { ShellSyntaxError, splitShellWords } from '../../src/parse/shell-words.js';
+import { embeddedOptionTable } from '../support/option-table.js';
+
+const table = embeddedOptionTable();
+
+describe('shell words', () => {
+  it('splits a libvirt-style log line: continuations, quotes, JSON', () => {
+    const text = `LC_ALL=C \\\nPATH=/bin \\\n/usr/bin/qemu-system-x86_64 \\\n-name guest=vm1,debug-threads=on \\\n-device '{"driver":"virtio-net-pci","id":"net0"}' \\\n-msg timestamp=on\n`;
+    expect(splitShellWords(text)).toEqual(['LC_ALL=C', 'PATH=/bin', '/usr/bin/qemu-system-x86_64', '-name', 'guest=vm1,debug-threads=on',
+      '-device', '{"driver":"virtio-net-pci","id":"net0"}', '-msg', 'timestamp=on']);
+  });
+
+  it('handles double quotes, escapes, empty words and comments', () => {
+    expect(splitShellWords(`a "b \\"c\\" \\$d" '' e\\ f # comment\ng`)).toEqual(['a', 'b "c" $d', '', 'e f', 'g']);
+    expect(splitShellWords(`"x\\\ny"`)).toEqual(['xy']);
+  });
+
+  it('reports an unterminated quote with its line and column', () => {
+    expect(() => splitShellWords(`-name x \\\n -device 'abc`)).toThrow(ShellSyntaxError);
+    try { splitShellWords(`-name x \\\n -device 'abc`); } catch (e) { expect((e as ShellSyntaxError).message).toBe("2:10: unterminated single quote"); }
+  });
+
+  it('property: words without special characters round-trip through single quotes', () => {
+    fc.assert(fc.property(fc.array(fc.string().filter((s) => !s.includes("'"))), (words) => {
+      expect(splitShellWords(words.map((w) => `'${w}'`).join(' \\\n  '))).toEqual(words);
+    }));
+  });
+});
+
+describe('argv scan with the option table', () => {
+  it('takes arguments as QEMU does, whatever they look like', () => {
+    const r = scanQemuArgv(['-name', '-S', '--nodefaults', 'disk.img', '-m', '1G'], table);
+    expect(r.error).toBeUndefined();
+    expect(r.options.map((o) => o.text)).toEqual(['-name -S', '--nodefaults', 'disk.img', '-m 1G']);
+    expect(r.options[2]).toMatchObject({ name: 'hda', image: true });
+  });
+
+  it("reports QEMU's first-pass errors", () => {
+    expect(scanQemuArgv(['-S', '-foo', '-m'], table).error).toBe('-foo: invalid option');
+    expect(scanQemuArgv(['-S', '-m'], table).error).toBe('-m: requires an argument');
+    expect(scanQemuArgv(['-'], table).error).toBe('-: invalid option');
+  });
+
+  it('takes the environment and program off a pasted line', () => {
+    expect(splitInvocation(['A=1', 'B=2', '/usr/bin/qemu-system-x86_64', '-S'])).toEqual({ env: ['A=1', 'B=2'], program: '/usr/bin/qemu-system-x86_64', args: ['-S'] });
+    expect(splitInvocation(['qemu-kvm', '-S'])).toEqual({ env: [], program: 'qemu-kvm', args: ['-S'] });
+    expect(splitInvocation(['disk.img'])).toEqual({ env: [], args: ['disk.img'] });
+  });
+});
+
+describe('keyval (-machine)', () => {
+  it('parses the implied type, escapes and dotted keys; later keys win', () => {
+    expect(parseKeyval('q35,usb=off,x=a,,b,smp-cache.0.cache=l1d,usb=on', 'type'))
+      .toEqual({ ok: true, help: false, pairs: [['type', 'q35'], ['x', 'a,b'], ['smp-cache.0.cache', 'l1d'], ['usb', 'on']] });
+    expect(parseKeyval('type=pc,accel=kvm:tcg', 'type')).toEqual({ ok: true, help: false, pairs: [['type', 'pc'], ['accel', 'kvm:tcg']] });
+    expect(parseKeyval('help', 'type')).toEqual({ ok: true, help: true, pairs: [] });
+  });
+
+  it("words errors as QEMU's keyval.c", () => {
+    expect(parseKeyval('q35,foo', 'type')).toEqual({ ok: false, error: "Expected '=' after parameter 'foo'" });
+    expect(parseKeyval('q35,1a=2', 'type')).toEqual({ ok: false, error: "Invalid parameter '1a'" });
+    expect(parseKeyval('q35,a..b=2', 'type')).toEqual({ ok: false, error: "Invalid parameter 'a..b'" });
+  });
+});
+
+describe('command line → what resolve applies and what it lists', () => {
+  const parse = (words: string[]) => {
+    const r = parseQemuCommandLine(words, table);
+    if (!r.ok) throw new Error(r.error);
+    return r.line;
+  };
+
+  it('collects the machine, accelerator, CPU and ordered options, and lists the rest by effect', () => {
+    const line = parse(['qemu-system-x86_64', '-name', 'vm', '-machine', 'pc-q35-9.1,usb=off,accel=tcg', '-m', '4096', '-cpu', 'qemu64',
+      '-device', 'e1000', '-global', 'e1000.mac=52:54:00:00:00:01', '-chardev', 'null,id=c', '-nodefaults']);
+    expect(line).toMatchObject({ program: 'qemu-system-x86_64', machine: 'pc-q35-9.1', machineProps: [['usb', 'off']], accel: 'tcg', cpu: 'qemu64', nodefaults: true, accelConflict: false });
+    expect(line.options).toEqual([{ kind: 'device', arg: 'e1000' }, { kind: 'global', arg: 'e1000.mac=52:54:00:00:00:01' }]);
+    expect(line.listed.map((o) => [o.text, o.effect])).toEqual([['-name vm', 'no-property'], ['-m 4096', 'not-modelled'], ['-chardev null,id=c', 'backend']]);
+  });
+
+  it('keeps parse-time errors in order and sees the -accel / -machine accel= conflict', () => {
+    const line = parse(['-global', 'a.b=c', '-prom-env', 'x', '-M', 'q35,foo', '-enable-kvm', '-accel', 'tcg']);
+    expect(line.options).toEqual([{ kind: 'global', arg: 'a.b=c' }, { kind: 'fatal', arg: '-prom-env x: Option not supported for this target' },
+      { kind: 'fatal', arg: "-M q35,foo: Expected '=' after parameter 'foo'" }]);
+    expect(line.accelConflict).toBe(true);
+  });
+});
