@@ -29,11 +29,20 @@ export function argsFileWords(file: string): string[] {
   }
 }
 
+/** -readconfig files: read when present here, else assumed (the line's host has them). */
+function readIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export type QemuLine = { ok: true; line: QemuCommandLine } | { ok: false; error: string };
 
 export function readQemuLine(words: readonly string[], argsFile: string | undefined, table: OptionTable): QemuLine {
   const all = [...(argsFile !== undefined ? argsFileWords(argsFile) : []), ...words];
-  const parsed = parseQemuCommandLine(all, table);
+  const parsed = parseQemuCommandLine(all, table, { readFile: readIfPresent });
   if (!parsed.ok) return parsed;
   const target = parsed.line.program !== undefined ? programTarget(parsed.line.program) : undefined;
   if (target !== undefined && target !== table.arch) {
@@ -51,6 +60,8 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName, default
     options: line.options,
     machineProps: line.machineProps,
     backends: line.backends,
+    ...(line.unknownBusesAssumed ? { unknownBusesAssumed: true } : {}),
+    ...(line.legacyNetwork ? { legacyNetwork: true } : {}),
     ...(line.accelConflict ? { accelError: 'The -accel and "-machine accel=" options are incompatible' } : {}),
     model,
   };
@@ -59,6 +70,8 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName, default
 /** What the command line does beyond what resolve applied, grouped for output. */
 export interface CommandLineNotes {
   program?: string;
+  /** The downstream QEMU the line was written for (Proxmox VE). */
+  dialect?: string;
   /** Options whose effect on objects the answer does not include. */
   notModelled: string[];
   /** -machine properties: checked and accepted, their effect on the board not modelled. */
@@ -71,9 +84,13 @@ export interface CommandLineNotes {
   assumptions: string[];
 }
 
-export function commandLineNotes(line: QemuCommandLine): CommandLineNotes {
+export function commandLineNotes(line: QemuCommandLine, resolved?: { assumptions?: string[] }): CommandLineNotes {
   const of = (effect: ListedOption['effect']) => line.listed.filter((o) => o.effect === effect).map((o) => o.text);
-  const assumptions: string[] = [];
+  const assumptions: string[] = [
+    ...(line.dialect !== undefined ? [`a ${line.dialect} command line: answered for the upstream QEMU the definitions were imported from`] : []),
+    ...line.assumptions,
+    ...(resolved?.assumptions ?? []),
+  ];
   const accelName = line.accel?.split(',')[0]?.replace(/^accel=/, '');
   if (accelName !== undefined && accelName !== 'tcg') {
     assumptions.push(`-accel ${accelName}: its accelerator compat entries and properties are applied; board layouts and CPU defaults are TCG's (learned under TCG)`);
@@ -83,6 +100,7 @@ export function commandLineNotes(line: QemuCommandLine): CommandLineNotes {
   }
   return {
     ...(line.program !== undefined ? { program: line.program } : {}),
+    ...(line.dialect !== undefined ? { dialect: line.dialect } : {}),
     notModelled: of('not-modelled'),
     machineProperties: line.machineProps.map(([k, v]) => `${k}=${v}`),
     noProperty: of('no-property'),

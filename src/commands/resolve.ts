@@ -45,7 +45,7 @@ export async function resolveCommandLine(opts: ResolveCliOptions, io: CliIo): Pr
   }
   const defs = await loadFromOptions(opts);
   const result = resolve(defs, toRequest(parsed.line, opts.model, defs.machines.defaultMachine?.name));
-  return { result, notes: commandLineNotes(parsed.line), defs };
+  return { result, notes: commandLineNotes(parsed.line, result), defs };
 }
 
 export async function runResolve(opts: ResolveCliOptions, io: CliIo): Promise<number> {

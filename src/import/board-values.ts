@@ -7,7 +7,7 @@
  * family share one record; a version whose record differs gets its own layout.
  * Pure: no I/O.
  */
-import type { BoardLayoutDef, BoardObjectDef, ObservedRecordDef, ObservedValue } from '../load/schema.js';
+import type { BusDef, BoardLayoutDef, BoardObjectDef, ObservedRecordDef, ObservedValue } from '../load/schema.js';
 import type { ResolvedObject } from '../resolve/result.js';
 import { fromObservedValue, sameShown, toStoredValue } from '../resolve/shown.js';
 import type { TypeModel } from '../model/types.js';
@@ -91,14 +91,17 @@ export class ObservedPool {
 }
 
 /** The layout with each object referring to its observed record (objects without any stay as they were). */
-export function withObserved(layout: BoardLayoutDef, deltas: ReadonlyMap<string, ObjectValues>, pool: ObservedPool): BoardLayoutDef {
+export function withObserved(
+  layout: BoardLayoutDef, deltas: ReadonlyMap<string, ObjectValues>, pool: ObservedPool, buses: ReadonlyMap<string, BusDef[]> = new Map(),
+): BoardLayoutDef {
   return {
     id: layout.id,
     objects: layout.objects.map((o): BoardObjectDef => {
-      const { observed: _old, ...plain } = o;
+      const { observed: _old, buses: _oldBuses, ...plain } = o;
       const d = deltas.get(o.path ?? (o.type === 'migration' ? MIGRATION_KEY : ''));
       const id = d && pool.idFor(o.type, d);
-      return id ? { ...plain, observed: id } : plain;
+      const carried = o.path !== null ? buses.get(o.path) : undefined;
+      return { ...plain, ...(id ? { observed: id } : {}), ...(carried ? { buses: carried } : {}) };
     }),
   };
 }

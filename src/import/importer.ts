@@ -10,15 +10,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { QemuProbeError } from '../errors.js';
 import { EMBEDDED_MACHINES_DIR } from '../load/fs.js';
-import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceRecordDef, MachinesFile, OptionTableFile, TypesFile } from '../load/schema.js';
+import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceBusDef, DeviceRecordDef, MachinesFile, OptionTableFile, TypesFile } from '../load/schema.js';
 import { buildDefinitions, type Definitions, type ValidatedFiles } from '../load/build.js';
 import { hostKey } from '../model/boards.js';
 import type { CompatModelName } from '../resolve/result.js';
-import { resolve } from '../resolve/resolve.js';
+import { resolve, type CommandLineOption } from '../resolve/resolve.js';
 import { ObservedPool, valueDeltas, withObserved } from './board-values.js';
 import { isClockReading, observeBoard, type ObservedBoard } from './observe-boards.js';
-import { loneArgs, lonePath, observeLone, type LoneObject } from './observe-devices.js';
-import { mapLimit, TREE_PLUMBING } from './probe-qemu.js';
+import { loneCommand, lonePath, observeLone, type LoneBackend, type LoneObject, type ShownBus } from './observe-devices.js';
+import { emptyBackends } from '../parse/backends.js';
+import { compareNames, mapLimit, TREE_PLUMBING } from './probe-qemu.js';
 import { QemuExitedError, QmpSession } from '../qemu/qmp.js';
 import { TypeModel } from '../model/types.js';
 import { formatJson } from '../util/json-format.js';
@@ -244,13 +245,14 @@ async function recordBoardValues(ctx: ProbeContext, files: ValidatedFiles, pool:
     const migration = configured.objects.find((o) => o.path === null && o.type === 'migration');
     const shown = await observeBoard(ctx, m.name, nodefaults, paths, migration && new Map(migration.properties.map((p) => [p.name, p.type])));
     if (++done % 10 === 0 || done === variants.length) ctx.progress(`  board values ${done}/${variants.length}`);
-    return valueDeltas(defs.types, configured.objects, shown);
+    const buses = new Map([...shown].filter(([, o]) => o.buses?.length).map(([path, o]) => [path, o.buses!]));
+    return { deltas: valueDeltas(defs.types, configured.objects, shown), buses };
   });
   const probed = new Map(files.boards.layouts.map((l) => [l.id, l]));
   const layouts = new Map<string, BoardLayoutDef>();
   const byContent = new Map<string, string>();
   variants.forEach(({ m, nodefaults }, i) => {
-    const layout = withObserved(probed.get(nodefaults ? m.board!.nodefaults : m.board!.defaults)!, observed[i]!, pool);
+    const layout = withObserved(probed.get(nodefaults ? m.board!.nodefaults : m.board!.defaults)!, observed[i]!.deltas, pool, observed[i]!.buses);
     const key = JSON.stringify(layout.objects);
     let id = byContent.get(key);
     if (!id) {
@@ -302,14 +304,16 @@ async function recordDeviceValues(
   ctx.progress(`reading every property of a lone -device, -object or -cpu of each of ${lone.length} types on ${[...references.values()].join(', ')}`);
   const skip = (t: string) => TREE_PLUMBING.some((a) => isA(t, a));
   let done = 0;
-  const deltas = await mapLimit(jobs, ctx.concurrency ?? 2, async ({ o, machine }) => {
+  const observeRecord = async (o: LoneObject, machine: string) => {
     const lone = await withRequiredParameters(o, (x) => observeLone(ctx, machine, x, skip));
-    if (++done % 50 === 0 || done === jobs.length) ctx.progress(`  lone objects ${done}/${jobs.length}`);
     if ('refused' in lone.shown) return lone.shown;
+    const buses = await busNames(ctx, machine, lone.o, lone.shown.buses, skip);
     // A second start: values QEMU makes up anew each time (vmgenid's GUID) are volatile, not recorded.
     const again = await observeLone(ctx, machine, lone.o, skip);
+    const backend = lone.o.kind === 'device' ? lone.o.backend : undefined;
     const configured = resolve(defs, {
-      machine, nodefaults: true, model, ...(lone.o.kind === 'cpu' ? { cpu: lone.o.model } : { options: [{ kind: lone.o.kind, arg: loneArgs(lone.o)[1] }] }),
+      machine, nodefaults: true, model, ...(lone.o.kind === 'cpu' ? { cpu: lone.o.model } : { options: loneOptions(lone.o) }),
+      ...(backend ? { backends: { ...emptyBackends(), [backend.kind]: [backend.id] } } : {}),
     });
     if (configured.outcome !== 'started') {
       ctx.progress(`  -${o.kind} ${o.type} on ${machine}: QEMU starts, resolve says: ${configured.error}; no record`);
@@ -323,8 +327,18 @@ async function recordDeviceValues(
       return [root + rel, { properties, volatile }];
     }));
     const mine = configured.objects.filter((x) => x.path === root || x.path?.startsWith(root + '/'));
-    return { root, objects: mine, values: valueDeltas(defs.types, mine, board, true), warnings: lone.shown.warnings };
+    const providers = lone.o.kind === 'device' && lone.o.provider ? { providers: lone.o.provider.split(' ') } : {};
+    // A device that needed a property to start: what QEMU says without it, and which properties it needed.
+    const requires = lone.o.kind === 'device' && lone.alone !== undefined && lone.o.extra
+      ? { alone: lone.alone, requires: lone.o.extra.split(',').filter((x) => x).map((x) => x.split('=')[0]!) } : {};
+    return { root, objects: mine, values: valueDeltas(defs.types, mine, board, true), warnings: lone.shown.warnings, buses, ...providers, ...requires };
+  };
+  const deltas = await mapLimit(jobs, ctx.concurrency ?? 2, async ({ o, machine }) => {
+    const d = await observeRecord(o, machine);
+    if (++done % 50 === 0 || done === jobs.length) ctx.progress(`  lone objects ${done}/${jobs.length}`);
+    return d;
   });
+  await provideBuses(ctx, jobs, deltas, defs.types, (o, machine) => observeRecord(o, machine));
   // Records are numbered in job order, whatever order the QEMU runs finished in.
   return jobs.flatMap(({ o, host, machine }, i): DeviceRecordDef[] => {
     const d = deltas[i];
@@ -336,26 +350,145 @@ async function recordDeviceValues(
       return id ? [{ path: x.path!.slice(d.root.length), observed: id }] : [];
     });
     const warnings = d.warnings.length ? { warnings: d.warnings } : {};
-    return objects.length || d.warnings.length ? [{ option: o.kind, type: o.type, host, machine, ...warnings, objects }] : [];
+    const buses = d.buses.length ? { buses: d.buses } : {};
+    const providers = d.providers ? { providers: d.providers } : {};
+    const requires = d.requires ? { refused: d.alone!, requires: d.requires } : {};
+    return objects.length || d.warnings.length || d.buses.length || d.providers || d.requires
+      ? [{ option: o.kind, type: o.type, host, machine, ...('refused' in requires ? { refused: requires.refused } : {}), ...warnings, ...buses,
+        ...('requires' in requires ? { requires: requires.requires } : {}), ...providers, objects }] : []; // in the schema's key order
   });
 }
 
 /**
- * An -object QEMU refuses for a missing parameter (`Parameter 'reduced-phys-bits'
- * is missing`) is tried again with it set to 1, up to three parameters, so
- * that what such objects show can be read; the record is then of the object
- * with those parameters.
+ * Management stacks' usual controller for a bus type, preferred as the
+ * provider of a device that needs that bus (libvirt's defaults: a USB device
+ * goes on qemu-xhci, a SCSI disk on virtio-scsi-pci); other bus types take
+ * the first provider in name order.
  */
-async function withRequiredParameters<R extends object>(o: LoneObject, observe: (o: LoneObject) => Promise<R | { refused: string }>): Promise<{ o: LoneObject; shown: R | { refused: string } }> {
+const PREFERRED_PROVIDERS: Readonly<Record<string, string>> = {
+  'usb-bus': 'qemu-xhci', SCSI: 'virtio-scsi-pci', 'virtio-serial-bus': 'virtio-serial-pci', HDA: 'ich9-intel-hda', IDE: 'ich9-ahci',
+};
+
+type RecordResult = { refused: string } | null | { buses: readonly DeviceBusDef[]; providers?: readonly string[] };
+
+
+/**
+ * A device QEMU refuses alone for want of a bus (`No 'usb-bus' bus found for
+ * device 'usb-tablet'`) is observed again after a device that provides one
+ * (itself observed alone, or provided for in an earlier round: usb-ccid's bus
+ * for a ccid card). The record notes its providers.
+ */
+async function provideBuses<R extends RecordResult>(
+  ctx: ProbeContext, jobs: ReadonlyArray<{ o: LoneObject; host: string; machine: string }>, results: R[], types: TypeModel,
+  observe: (o: LoneObject, machine: string) => Promise<R>,
+): Promise<void> {
+  const tried = new Set<number>();
+  for (let round = 0; round < 3; round++) {
+    // host → bus type → the chains of devices that provide one (`qemu-xhci usb-ccid` for ccid-bus)
+    const candidates = new Map<string, Map<string, string[][]>>();
+    jobs.forEach(({ o, host }, i) => {
+      const r = results[i];
+      if (o.kind !== 'device' || !r || 'refused' in r) return;
+      const chain = [...(r.providers ?? []), o.type];
+      const byType = candidates.get(host) ?? new Map<string, string[][]>();
+      for (const b of r.buses) {
+        for (let t: string | null | undefined = b.type; t && t !== 'bus'; t = types.get(t)?.parent) byType.set(t, [...(byType.get(t) ?? []), chain]);
+      }
+      candidates.set(host, byType);
+    });
+    const providerFor = (host: string, busType: string): string | undefined => {
+      const chains = candidates.get(host)?.get(busType) ?? [];
+      const best = chains.find((c) => c[c.length - 1] === PREFERRED_PROVIDERS[busType])
+        ?? [...chains].sort((a, b) => a.length - b.length || (a.join(' ') < b.join(' ') ? -1 : 1))[0];
+      return best?.join(' ');
+    };
+    const retry = jobs.flatMap(({ o, host, machine }, i) => {
+      const r = results[i];
+      const needs = r && 'refused' in r && o.kind === 'device' && !tried.has(i) ? /No '([^']+)' bus found for device/.exec(r.refused)?.[1] : undefined;
+      const chain = needs && providerFor(host, needs);
+      if (chain) tried.add(i);
+      return chain ? [{ i, o: { ...o, provider: chain } as LoneObject, machine }] : [];
+    });
+    if (!retry.length) return;
+    ctx.progress(`  ${retry.length} devices that need a bus another device provides (round ${round + 1})`);
+    const again = await mapLimit(retry, ctx.concurrency ?? 2, ({ o, machine }) => observe(o, machine));
+    retry.forEach(({ i }, k) => {
+      const r = again[k]!;
+      // Still refused with a provider: the refusal alone is what QEMU says of it alone.
+      if (r && !('refused' in r)) results[i] = r;
+    });
+  }
+}
+
+/** A lone object's options as resolve takes them (its provider's -device first). */
+function loneOptions(o: LoneObject): CommandLineOption[] {
+  const words = loneCommand(o);
+  const out: CommandLineOption[] = [];
+  for (let i = 0; i < words.length; i += 2) {
+    if (words[i] === '-device' || words[i] === '-object') out.push({ kind: words[i]!.slice(1) as 'device' | 'object', arg: words[i + 1]! });
+  }
+  return out;
+}
+
+/** The id the bus-name probe gives a device: the names its buses take from it show where the id goes. */
+const BUS_PROBE_ID = 'qcbusprobe';
+
+/**
+ * How QEMU names the buses a device creates: once more with an id, so that
+ * a bus named after the id (a PCI bridge's, `ID`; a controller's, `ID.0`) is
+ * told from one with a fixed name; the anonymous name is kept as well.
+ */
+async function busNames(ctx: ProbeContext, machine: string, o: LoneObject, anonymous: readonly ShownBus[], skip: (t: string) => boolean): Promise<DeviceBusDef[]> {
+  if (!anonymous.length || o.kind !== 'device') return [];
+  const named = await observeLone(ctx, machine, { ...o, id: BUS_PROBE_ID }, skip);
+  if ('refused' in named || named.buses.length !== anonymous.length) {
+    throw new QemuProbeError(`-device ${o.type},id=${BUS_PROBE_ID} on ${machine}: the buses differ from those of the anonymous device`);
+  }
+  // qom-list's order is not creation order; names are numbered in creation order, so both lists
+  // are paired in name order (at, then numerically: ide.6 … ide.11 with $ID.0 … $ID.5).
+  const order = (a: ShownBus, b: ShownBus) => (a.at !== b.at ? (a.at < b.at ? -1 : 1) : compareNames(a.name, b.name));
+  const anon = [...anonymous].sort(order);
+  const ided = [...named.buses].sort(order);
+  return anon.map((b, i) => ({ at: b.at, type: b.type, name: ided[i]!.name.split(BUS_PROBE_ID).join('$ID'), anonymous: b.name }));
+}
+
+/**
+ * Devices QEMU refuses alone for a property its message does not name as a
+ * parameter (hw/pci-bridge/pci_bridge_dev.c, hw/nvme/ctrl.c): the property
+ * that satisfies it. Bridges matter: management stacks build PCI topologies
+ * of them, and their buses are what other devices name with `bus=`.
+ */
+const DRIVE: LoneBackend = { option: '-blockdev', arg: 'driver=null-co,node-name=qcdrive,size=1048576', kind: 'drives', id: 'qcdrive' };
+const CHARDEV: LoneBackend = { option: '-chardev', arg: 'null,id=qcchr', kind: 'chardevs', id: 'qcchr' };
+const DEVICE_REQUIREMENTS: ReadonlyArray<readonly [RegExp, string, LoneBackend?]> = [
+  [/Bridge chassis not specified/, 'chassis_nr=1'],
+  [/serial property not set/, 'serial=qomcompat'],
+  // Disks: a 1 MiB null-co node (the disk's geometry follows its size: see resolve's image-derived values).
+  [/drive property not set|No drive specified/, 'drive=qcdrive', DRIVE],
+  [/empty char device/, 'chardev=qcchr', CHARDEV],
+];
+
+/**
+ * An -object QEMU refuses for a missing parameter (`Parameter 'reduced-phys-bits'
+ * is missing`), or a device for one of DEVICE_REQUIREMENTS, is tried again with
+ * it set, up to three parameters, so that what such objects show can be read;
+ * the record is then of the object with those parameters.
+ */
+async function withRequiredParameters<R extends object>(
+  o: LoneObject, observe: (o: LoneObject) => Promise<R | { refused: string }>,
+): Promise<{ o: LoneObject; shown: R | { refused: string }; alone?: string }> {
   const first = await observe(o);
   let cur = o;
   let last = first;
-  for (let i = 0; i < 3 && cur.kind === 'object' && 'refused' in last; i++) {
-    const missing = /Parameter '([^']+)' is missing/.exec(last.refused)?.[1];
-    if (!missing) break;
-    cur = { ...cur, extra: `${cur.extra ?? ''},${missing}=1` };
+  for (let i = 0; i < 3 && cur.kind !== 'cpu' && 'refused' in last; i++) {
+    const refused = last.refused;
+    const missing = cur.kind === 'object' ? /Parameter '([^']+)' is missing/.exec(refused)?.[1] : undefined;
+    const requirement = cur.kind === 'device' ? DEVICE_REQUIREMENTS.find(([re]) => re.test(refused)) : undefined;
+    const setting = missing !== undefined ? `${missing}=1` : requirement?.[1];
+    if (!setting) break;
+    cur = { ...cur, extra: `${cur.extra ?? ''},${setting}`, ...(requirement?.[2] ? { backend: requirement[2] } : {}) } as LoneObject;
     last = await observe(cur);
-    if (!('refused' in last)) return { o: cur, shown: last };
+    if (!('refused' in last)) return { o: cur, shown: last, alone: (first as { refused: string }).refused };
   }
   return { o, shown: first };
 }

@@ -13,16 +13,16 @@
  */
 import type { ExactJson } from '../qemu/json-exact.js';
 import { QmpError, type QmpSession } from '../qemu/qmp.js';
-import type { ObservedValue } from '../load/schema.js';
+import type { BusDef, ObservedValue } from '../load/schema.js';
 import { toObservedValue } from '../resolve/shown.js';
-import { withSession } from './probe-qemu.js';
+import { compareNames, isA, typeCatalogue, withSession, type TypeCatalogue } from './probe-qemu.js';
 import type { ProbeContext } from './probes.js';
 
 /** One property as qom-list names it and qom-get reads it. */
 export interface ObservedProperty { type: string; value: ObservedValue }
 
-/** What QEMU shows on one object, and which properties changed between two reads (clock-derived). */
-export interface ObservedObject { properties: Map<string, ObservedProperty>; volatile: Set<string> }
+/** What QEMU shows on one object, which properties changed between two reads (clock-derived), and the buses it carries. */
+export interface ObservedObject { properties: Map<string, ObservedProperty>; volatile: Set<string>; buses?: BusDef[] }
 
 /** path → what QEMU shows there. */
 export type ObservedBoard = Map<string, ObservedObject>;
@@ -69,19 +69,25 @@ export async function migrationFields(qmp: QmpSession): Promise<Map<string, Exac
 export async function observeBoard(
   ctx: ProbeContext, machine: string, nodefaults: boolean, paths: readonly string[], migration?: ReadonlyMap<string, string>,
 ): Promise<ObservedBoard> {
+  const cat = await typeCatalogue(ctx);
   return withSession(ctx, boardArgs(machine, nodefaults), async (qmp) => {
     const started = Date.now();
     const first = new Map<string, Map<string, ObservedProperty>>();
-    for (const path of paths) first.set(path, await readObject(qmp, path));
+    const buses = new Map<string, BusDef[]>();
+    for (const path of paths) {
+      const read = await readObject(qmp, path, cat);
+      first.set(path, read.properties);
+      if (read.buses.length) buses.set(path, read.buses);
+    }
     if (migration) first.set(MIGRATION_KEY, await readMigration(qmp, migration));
     await new Promise((r) => setTimeout(r, Math.max(0, started + SECOND_READ_AFTER_MS - Date.now())));
     const out: ObservedBoard = new Map();
     for (const [path, properties] of first) {
-      const again = path === MIGRATION_KEY ? await readMigration(qmp, migration!) : await readObject(qmp, path);
+      const again = path === MIGRATION_KEY ? await readMigration(qmp, migration!) : (await readObject(qmp, path, cat)).properties;
       const volatile = new Set([...properties.keys()].filter((k) =>
         isClockReading(properties.get(k)!.type) || JSON.stringify(again.get(k)?.value) !== JSON.stringify(properties.get(k)!.value)));
       for (const k of volatile) properties.delete(k);
-      out.set(path, { properties, volatile });
+      out.set(path, { properties, volatile, ...(buses.has(path) ? { buses: buses.get(path)! } : {}) });
     }
     return out;
   });
@@ -106,9 +112,18 @@ async function readMigration(qmp: QmpSession, properties: ReadonlyMap<string, st
   return out;
 }
 
-async function readObject(qmp: QmpSession, path: string): Promise<Map<string, ObservedProperty>> {
+/** A `child<T>` property naming a bus: the buses `bus=` finds by name. */
+export function busChild(p: { name: string; type: string }, cat: TypeCatalogue): BusDef | null {
+  const t = /^child<(.+)>$/.exec(p.type)?.[1];
+  return t && isA(cat, t, 'bus') ? { name: p.name, type: t } : null;
+}
+
+async function readObject(qmp: QmpSession, path: string, cat: TypeCatalogue): Promise<{ properties: Map<string, ObservedProperty>; buses: BusDef[] }> {
   const props = new Map<string, ObservedProperty>();
+  const buses: BusDef[] = [];
   for (const p of (await qmp.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
+    const bus = busChild(p, cat);
+    if (bus) buses.push(bus);
     if (p.type.startsWith('child<')) continue; // the children are objects of their own
     try {
       const value = toObservedValue(await qmp.execute('qom-get', { path, property: p.name }));
@@ -117,5 +132,5 @@ async function readObject(qmp: QmpSession, path: string): Promise<Map<string, Ob
       if (!(e instanceof QmpError)) throw e; // write-only properties (x-...): QEMU shows nothing
     }
   }
-  return props;
+  return { properties: props, buses: buses.sort((a, b) => compareNames(a.name, b.name)) };
 }

@@ -12,10 +12,10 @@
  */
 import type { ExactJson } from '../qemu/json-exact.js';
 import { QmpError, type QmpSession } from '../qemu/qmp.js';
-import { CPU_RECORD_PATH, DEVICE_RECORD_PATH, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID } from '../model/boards.js';
+import { CPU_RECORD_PATH, DEVICE_RECORD_PATH, deviceRecordPath, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID } from '../model/boards.js';
 import { toObservedValue } from '../resolve/shown.js';
-import { launch } from './probe-qemu.js';
-import type { ObservedProperty } from './observe-boards.js';
+import { launch, typeCatalogue } from './probe-qemu.js';
+import { busChild, type ObservedProperty } from './observe-boards.js';
 import type { ProbeContext } from './probes.js';
 
 /** Path below the device or object ('' for itself) → what QEMU shows there. */
@@ -26,7 +26,11 @@ export type ObservedDevice = Map<string, Map<string, ObservedProperty>>;
  * the board CPU's place), with the id records are taken under.
  */
 export type LoneObject =
-  | { kind: 'device'; type: string }
+  /**
+   * `id`: created with this id (to learn the names of the buses it creates), else anonymous.
+   * `provider`: a device type created first, anonymous, for the bus this one needs (usb-tablet after qemu-xhci).
+   */
+  | { kind: 'device'; type: string; id?: string; provider?: string; extra?: string; backend?: LoneBackend }
   /** `extra`: parameters QEMU will not do without (`reduced-phys-bits=1`), learned from its refusals. */
   | { kind: 'object'; type: string; sized: boolean; extra?: string }
   | { kind: 'cpu'; type: string; model: string };
@@ -34,21 +38,36 @@ export type LoneObject =
 /** The option of a lone object, as QEMU's command line has it. */
 export function loneArgs(o: LoneObject): [string, string] {
   switch (o.kind) {
-    case 'device': return ['-device', `driver=${o.type}`];
+    case 'device': return ['-device', `driver=${o.type}${o.id !== undefined ? `,id=${o.id}` : ''}${o.extra ?? ''}`];
     case 'object': return ['-object', `qom-type=${o.type},id=${RECORD_ID}${o.sized ? ',size=1048576' : ''}${o.extra ?? ''}`];
     case 'cpu': return ['-cpu', o.model];
   }
 }
 
+/** A backend a lone device needs (a drive, a chardev), created before it with a null driver. */
+export interface LoneBackend { option: '-blockdev' | '-chardev'; arg: string; kind: 'drives' | 'chardevs'; id: string }
+
+/** The whole command line of a lone object: its backend and a provider of its bus first, when it has them. */
+export function loneCommand(o: LoneObject): string[] {
+  const providers = o.kind === 'device' && o.provider ? o.provider.split(' ') : [];
+  const backend = o.kind === 'device' && o.backend ? [o.backend.option, o.backend.arg] : [];
+  return [...backend, ...providers.flatMap((p) => ['-device', `driver=${p}`]), ...loneArgs(o)];
+}
+
 export function lonePath(o: LoneObject): string {
+  if (o.kind === 'device' && o.id !== undefined) return `/machine/peripheral/${o.id}`;
+  if (o.kind === 'device' && o.provider) return deviceRecordPath(o.provider.split(' '));
   return o.kind === 'device' ? DEVICE_RECORD_PATH : o.kind === 'object' ? OBJECT_RECORD_PATH : CPU_RECORD_PATH;
 }
 
 /** QEMU refused to start with the lone object: what it said (see refusalMessage). */
 export interface Refusal { refused: string }
 
-/** What QEMU shows on the lone object, and the warnings it printed (see loneWarnings). */
-export interface Shown { objects: ObservedDevice; warnings: string[] }
+/** A bus the lone device carries: below which of its objects, its name and type. */
+export interface ShownBus { at: string; name: string; type: string }
+
+/** What QEMU shows on the lone object, the warnings it printed (see loneWarnings), and the buses it carries. */
+export interface Shown { objects: ObservedDevice; warnings: string[]; buses: ShownBus[] }
 
 /**
  * What QEMU shows on a lone -device, -object or -cpu on `machine`
@@ -57,13 +76,17 @@ export interface Shown { objects: ObservedDevice; warnings: string[] }
 export async function observeLone(ctx: ProbeContext, machine: string, lone: LoneObject, skipTypes: (t: string) => boolean): Promise<Shown | Refusal> {
   const root = lonePath(lone);
   const args = loneArgs(lone);
-  return launch<Shown | Refusal>(ctx, ['-M', machine, '-nodefaults', ...args], async (qmp) => {
+  const cat = await typeCatalogue(ctx);
+  return launch<Shown | Refusal>(ctx, ['-M', machine, '-nodefaults', ...loneCommand(lone)], async (qmp) => {
     const out: ObservedDevice = new Map();
+    const buses: ShownBus[] = [];
     const visit = async (rel: string): Promise<void> => {
       const path = root + rel;
       const props = new Map<string, ObservedProperty>();
       const children: string[] = [];
       for (const p of (await qmp.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
+        const bus = busChild(p, cat);
+        if (bus) buses.push({ at: rel, ...bus });
         const child = /^child<(.+)>$/.exec(p.type);
         if (child) {
           if (!skipTypes(child[1]!)) children.push(`${rel}/${p.name}`);
@@ -76,7 +99,7 @@ export async function observeLone(ctx: ProbeContext, machine: string, lone: Lone
       for (const c of children.sort()) await visit(c);
     };
     await visit('');
-    return { objects: out, warnings: loneWarnings(qmp.stderr, `${args[0]} ${args[1]}`) };
+    return { objects: out, warnings: loneWarnings(qmp.stderr, `${args[0]} ${args[1]}`), buses };
   }, (r) => ({ refused: refusalMessage(r.stderr, `${args[0]} ${args[1]}`) }));
 }
 

@@ -96,11 +96,26 @@ export const ObservedValueSchema = z.union([
   z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.record(z.string(), z.unknown()),
 ]);
 
+/** A qdev bus an object carries (its QOM child), by the name `bus=` finds it with. */
+export const BusSchema = z.strictObject({
+  name: name.describe('The bus name, also its child property name: pcie.0, ide.2, usb-bus.0'),
+  type: name.describe('QOM type of the bus: PCIE, IDE, usb-bus, ...'),
+});
+
 export const BoardObjectSchema = z.strictObject({
   path: z.string().min(1).nullable().describe('QOM path; null for objects outside the composition tree'),
   type: name,
   transient: z.boolean().optional().describe('Created and destroyed during start-up (NIC probes, unused pflash)'),
   observed: name.optional().describe('Id of the record in "observed" holding what QEMU shows on this object once started'),
+  buses: z.array(BusSchema).optional().describe('The buses this object carries, as QEMU shows them once started'),
+});
+
+/** A bus a device creates, and how QEMU names it. */
+export const DeviceBusSchema = z.strictObject({
+  at: z.string().describe('Path below the device of the object that carries it: "" for the device itself'),
+  type: name.describe('QOM type of the bus'),
+  name: name.describe('Its name when the device has an id, "$ID" standing for the id: "$ID" (PCI bridges), "$ID.0"'),
+  anonymous: name.describe('Its name on a device without an id, as QEMU showed it: a bus type and a counter (pci.1), or a fixed name'),
 });
 
 /**
@@ -130,6 +145,11 @@ export const DeviceRecordSchema = z.strictObject({
   refused: z.string().optional().describe(
     'QEMU refused to start with it alone (no property set): its messages, without the program name, "$OPTION" where QEMU named the option'),
   warnings: z.array(z.string()).optional().describe('Warnings QEMU printed for it alone, "$OPTION" where QEMU named the option'),
+  buses: z.array(DeviceBusSchema).optional().describe('The buses the device creates'),
+  requires: z.array(name).optional().describe(
+    'Properties it was given to start (QEMU refuses it without them, with "refused"); its values are those of the device with them set'),
+  providers: z.array(name).optional().describe(
+    'Device types created before it, in order, because it needs a bus they provide (QEMU refuses it alone: "No \'usb-bus\' bus found")'),
   objects: z.array(z.strictObject({
     path: z.string().describe('Path below the device or object: "" for itself, "/virtio-backend" for a child'),
     observed: name.describe('Id of the record in "observed"'),
@@ -189,6 +209,8 @@ export type TypeDef = z.infer<typeof TypeSchema>;
 export type TypesFile = z.infer<typeof TypesFileSchema>;
 export type BoardLayoutDef = z.infer<typeof BoardLayoutSchema>;
 export type BoardObjectDef = z.infer<typeof BoardObjectSchema>;
+export type BusDef = z.infer<typeof BusSchema>;
+export type DeviceBusDef = z.infer<typeof DeviceBusSchema>;
 export type ObservedValue = z.infer<typeof ObservedValueSchema>;
 export type ObservedRecordDef = z.infer<typeof ObservedRecordSchema>;
 export type DeviceRecordDef = z.infer<typeof DeviceRecordSchema>;

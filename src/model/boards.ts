@@ -3,7 +3,9 @@
  * order, each with what QEMU shows on it once started (its observed record,
  * shared between objects and layouts in boards.json and linked here).
  */
-import type { BoardsFile, ObservedValue } from '../load/schema.js';
+import type { BoardsFile, BusDef, DeviceBusDef, ObservedValue } from '../load/schema.js';
+
+export type { BusDef, DeviceBusDef };
 
 /** What QEMU shows on a board object where that differs from what the compat chain configures. */
 export interface ObservedRecord {
@@ -25,6 +27,8 @@ export interface BoardObject {
   readonly type: string;
   readonly transient?: boolean;
   readonly observed?: ObservedRecord;
+  /** The buses it carries (pcie.0, ide.0, ...), as QEMU shows them once started. */
+  readonly buses?: readonly BusDef[];
 }
 
 export interface BoardLayout {
@@ -42,6 +46,10 @@ export const RECORD_ID = 'qomcompatprobe';
  * (`fd parameter not specified for (null)`).
  */
 export const DEVICE_RECORD_PATH = '/machine/peripheral-anon/device[0]';
+/** Where a recorded -device was created after the devices that provide its bus (anonymous, in order). */
+export function deviceRecordPath(providers: readonly string[] | undefined): string {
+  return `/machine/peripheral-anon/device[${providers?.length ?? 0}]`;
+}
 /** In a recorded message or warning, where QEMU named the option (`-device driver=e1000: …`). */
 export const OPTION_PLACEHOLDER = '$OPTION';
 /** Where a recorded -object was created. */
@@ -76,6 +84,12 @@ export interface LoneRecord {
   readonly refused?: string;
   /** Warnings QEMU printed for it alone, the option's location as OPTION_PLACEHOLDER. */
   readonly warnings?: readonly string[];
+  /** The buses it creates. */
+  readonly buses?: readonly DeviceBusDef[];
+  /** Properties QEMU refuses it without (with `refused`); the record is of the device with them set. */
+  readonly requires?: readonly string[];
+  /** Device types it was created after, for the bus it needs: its record's paths are below deviceRecordPath(providers). */
+  readonly providers?: readonly string[];
 }
 
 /** Look-ups that link what they return on first use (a board's records are read only for the boards asked for). */
@@ -132,13 +146,16 @@ export function linkBoards(file: BoardsFile): LinkedBoards {
   const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, l])), (l): BoardLayout => ({
     id: l.id,
     objects: l.objects.map((o): BoardObject => {
-      const base = o.transient ? { path: o.path, type: o.type, transient: true } : { path: o.path, type: o.type };
-      return o.observed === undefined ? base : { ...base, observed: record(o.observed) };
+      const base: BoardObject = o.transient ? { path: o.path, type: o.type, transient: true } : { path: o.path, type: o.type };
+      return { ...base, ...(o.observed !== undefined ? { observed: record(o.observed) } : {}), ...(o.buses ? { buses: o.buses } : {}) };
     }),
   }));
   const devices = new LazyMap(new Map((file.devices ?? []).map((d) => [recordKey(d.option, d.type, d.host), d])), (d): LoneRecord => {
     const objects = new Map(d.objects.map((o) => [o.path, record(o.observed)]));
-    return { objects, ...(d.refused !== undefined ? { refused: d.refused } : {}), ...(d.warnings ? { warnings: d.warnings } : {}) };
+    return {
+      objects, ...(d.refused !== undefined ? { refused: d.refused } : {}), ...(d.warnings ? { warnings: d.warnings } : {}),
+      ...(d.buses ? { buses: d.buses } : {}), ...(d.providers ? { providers: d.providers } : {}), ...(d.requires ? { requires: d.requires } : {}),
+    };
   });
   return { layouts, devices };
 }

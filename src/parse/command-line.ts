@@ -8,6 +8,8 @@
  */
 import type { CommandLineOption } from '../resolve/command-line.js';
 import { backendOf, emptyBackends, type Backends } from './backends.js';
+import { dialectOf, PROXMOX_VE, proxmoxMachine, type Dialect } from './dialects.js';
+import { parseConfigFile, sectionArgument } from './readconfig.js';
 import { parseKeyval } from './keyval.js';
 import { optionEffect, type OptionEffect } from './option-effects.js';
 import type { OptionTable } from './option-table.js';
@@ -41,26 +43,47 @@ export interface QemuCommandLine {
   readonly information?: string;
   /** configure_accelerators() refuses -accel together with -machine accel= (or -enable-kvm). */
   readonly accelConflict: boolean;
+  /** The downstream QEMU the line was written for (Proxmox VE), when it says. */
+  readonly dialect?: string;
+  /** What the answer assumes beyond the line (a -readconfig file not readable here, a downstream machine revision). */
+  readonly assumptions: string[];
+  /** A -readconfig file could not be read: buses it may define are assumed to exist. */
+  readonly unknownBusesAssumed: boolean;
+  /** -nic or -net: the default network is off and NICs connect through hubs. */
+  readonly legacyNetwork: boolean;
 }
 
+/** Reading the files a command line names (-readconfig); undefined when a file cannot be read. */
+export interface CommandLineFiles { readFile(path: string): string | undefined }
+
 export type ParsedQemuCommandLine = { ok: true; line: QemuCommandLine } | { ok: false; error: string };
+
+/** Options not modelled yet that create controllers other devices may name as their bus. */
+const BUS_CREATING_OPTIONS = new Set(['usb', 'usbdevice', 'drive', 'vga', 'nic', 'net', 'audio']);
+
+/** -readconfig groups whose option has another name. */
+const CONFIG_GROUP_OPTION: Readonly<Record<string, string>> = { 'smp-opts': 'smp', memory: 'm', 'boot-opts': 'boot' };
 
 /** Legacy -machine keys that are not machine properties (system/vl.c qemu_apply_legacy_machine_options). */
 const LEGACY_MACHINE_KEYS = new Set(['accel', 'igd-passthru', 'kvm-shadow-mem', 'kernel-irqchip']);
 
-export function parseQemuCommandLine(words: readonly string[], table: OptionTable): ParsedQemuCommandLine {
+export function parseQemuCommandLine(words: readonly string[], table: OptionTable, files?: CommandLineFiles): ParsedQemuCommandLine {
   const { env, program, args } = splitInvocation(words);
-  const scanned = scanQemuArgv(args, table);
+  const dialect = dialectOf(args);
+  const options = dialect && !table.get('id') ? table.withOptions(dialect.options) : table;
+  const scanned = scanQemuArgv(args, options);
   if (scanned.error !== undefined) return { ok: false, error: scanned.error };
-  const b = new Builder();
-  for (const o of scanned.options) b.add(o);
+  const b = new Builder(options, files, dialect);
+  for (const o of scanned.options) {
+    const error = b.add(o);
+    if (error) return { ok: false, error };
+  }
   return { ok: true, line: b.finish(env, program) };
 }
 
 class Builder {
-  private machine?: string;
-  private readonly machineProps = new Map<string, string>();
-  private machineAccel?: string;
+  /** Every -machine key=value of the line, merged as keyval_parse_into merges them (a later key replaces an earlier one). */
+  private readonly machineOpts = new Map<string, string>();
   private readonly accels: string[] = [];
   private cpu?: string;
   private nodefaults = false;
@@ -68,8 +91,14 @@ class Builder {
   private readonly listed: ListedOption[] = [];
   private readonly backends = emptyBackends();
   private information?: string;
+  private readonly assumptions: string[] = [];
+  private unknownBusesAssumed = false;
 
-  add(o: ArgvOption): void {
+  constructor(private readonly table: OptionTable, private readonly files: CommandLineFiles | undefined, private readonly dialect: Dialect | undefined) {}
+
+  /** One option in command-line order; a message when QEMU stops at it before the machine exists (a bad -readconfig file). */
+  add(o: ArgvOption): string | undefined {
+    if (o.name === 'readconfig') return this.readConfig(o);
     if (!o.def.target) {
       this.options.push({ kind: 'fatal', arg: `${o.text}: Option not supported for this target` });
       return;
@@ -77,22 +106,60 @@ class Builder {
     const effect = optionEffect(o.name);
     if (effect !== 'applied') {
       if (effect === 'information' && this.information === undefined) this.information = o.text;
+      if (BUS_CREATING_OPTIONS.has(o.name)) this.unknownBusesAssumed = true;
       const backend = o.arg !== undefined ? backendOf(o.name, o.arg) : undefined;
       if (backend) this.backends[backend.kind].push(backend.id);
       this.listed.push({ text: o.text, name: o.name, effect });
-      return;
+      return undefined;
     }
     switch (o.name) {
       case 'M':
-      case 'machine': return this.addMachine(o);
-      case 'accel': this.accels.push(o.arg!); return;
-      case 'enable-kvm': this.machineAccel = 'kvm'; return;
-      case 'cpu': this.cpu = o.arg!; return;
-      case 'nodefaults': this.nodefaults = true; return;
+      case 'machine': this.addMachine(o); break;
+      case 'accel': this.accels.push(o.arg!); break;
+      // -enable-kvm puts accel=kvm into the -machine dictionary, in command-line order.
+      case 'enable-kvm': this.machineOpts.delete('accel'); this.machineOpts.set('accel', 'kvm'); break;
+      case 'cpu': this.cpu = o.arg!; break;
+      case 'nodefaults': this.nodefaults = true; break;
       case 'global':
       case 'device':
-      case 'object': this.options.push({ kind: o.name, arg: o.arg! }); return;
+      case 'object': this.options.push({ kind: o.name, arg: o.arg! }); break;
     }
+    return undefined;
+  }
+
+  /**
+   * -readconfig: each section is the option of its group where -readconfig
+   * stands. A file not readable here (a host's own, such as Proxmox VE's
+   * pve-q35-4.0.cfg) is assumed present: what it defines is unknown, and
+   * buses the line names that the tool cannot find are taken to be its.
+   */
+  private readConfig(o: ArgvOption): string | undefined {
+    const file = o.arg!;
+    const text = this.files?.readFile(file);
+    if (text === undefined) {
+      this.listed.push({ text: o.text, name: o.name, effect: 'not-modelled' });
+      this.assumptions.push(`${o.text}: the file cannot be read here; the objects it defines are assumed present, with the buses the line puts devices on`);
+      this.unknownBusesAssumed = true;
+      return undefined;
+    }
+    const parsed = parseConfigFile(text, file);
+    if (!parsed.ok) return parsed.error;
+    for (const section of parsed.sections) {
+      const def = this.table.get(CONFIG_GROUP_OPTION[section.group] ?? section.group);
+      const arg = sectionArgument(section);
+      const text = `-readconfig ${file} [${section.group}${section.id !== undefined ? ` "${section.id}"` : ''}]`;
+      if (!def) {
+        this.listed.push({ text, name: section.group, effect: 'not-modelled' });
+        continue;
+      }
+      if (def.name === 'machine') {
+        for (const [k, v] of section.pairs) { this.machineOpts.delete(k); this.machineOpts.set(k, v); }
+        continue;
+      }
+      const error = this.add({ name: def.name, def, arg, text });
+      if (error) return error;
+    }
+    return undefined;
   }
 
   private addMachine(o: ArgvOption): void {
@@ -103,28 +170,67 @@ class Builder {
     }
     if (kv.help) this.information ??= o.text;
     for (const [k, v] of kv.pairs) {
-      if (k === 'type') this.machine = v;
-      else if (k === 'accel') this.machineAccel = v;
-      else if (LEGACY_MACHINE_KEYS.has(k)) this.listed.push({ text: `${o.text} (${k}=${v})`, name: 'machine', effect: 'not-modelled' });
-      else { this.machineProps.delete(k); this.machineProps.set(k, v); }
+      this.machineOpts.delete(k);
+      this.machineOpts.set(k, v);
     }
   }
 
-  finish(env: string[], program: string | undefined): QemuCommandLine {
+  /**
+   * qemu_apply_legacy_machine_options(), after the second option pass:
+   * underscores in top-level keys become dashes (keyval_dashify), the legacy
+   * keys are taken out, the rest are machine properties.
+   */
+  private machineOptions(): { machine?: string; accel?: string; props: Array<[string, string]>; error?: string } {
+    const dashed = new Map<string, string>();
+    const tops = new Set([...this.machineOpts.keys()].map((k) => k.split('.')[0]!));
+    for (const [k, v] of this.machineOpts) {
+      const [top, ...rest] = k.split('.');
+      const newTop = top!.replace(/_/g, '-');
+      if (newTop !== top && tops.has(newTop)) return { props: [], error: `Conflict between '${top}' and '${newTop}'` };
+      dashed.set([newTop, ...rest].join('.'), v);
+    }
+    const props: Array<[string, string]> = [];
+    let machine: string | undefined;
     let accel: string | undefined;
-    const accelConflict = this.accels.length > 0 && this.machineAccel !== undefined;
+    for (const [k, v] of dashed) {
+      if (k === 'type') machine = this.upstreamMachine(v);
+      else if (k === 'accel') accel = v;
+      else if (LEGACY_MACHINE_KEYS.has(k)) this.listed.push({ text: `-machine ${k}=${v}`, name: 'machine', effect: 'not-modelled' });
+      else {
+        props.push([k, v]);
+        // -machine usb=on adds a USB controller to the board, which is not modelled yet.
+        if (k === 'usb' && /^(on|yes|true|y)$/.test(v)) this.unknownBusesAssumed = true;
+      }
+    }
+    return { ...(machine !== undefined ? { machine } : {}), ...(accel !== undefined ? { accel } : {}), props };
+  }
+
+  /** A Proxmox VE machine revision (`pc-q35-9.2+pve1`) is answered for its upstream machine type. */
+  private upstreamMachine(name: string): string {
+    const pve = this.dialect === PROXMOX_VE || name.includes('+pve') ? proxmoxMachine(name) : undefined;
+    if (!pve) return name;
+    this.assumptions.push(`machine ${name}: Proxmox VE's revision ${pve.revision} of ${pve.upstream}, answered for upstream ${pve.upstream}; ` +
+      'changes Proxmox makes in its own QEMU build are not in the definitions');
+    return pve.upstream;
+  }
+
+  finish(env: string[], program: string | undefined): QemuCommandLine {
+    const m = this.machineOptions();
+    if (m.error) this.options.push({ kind: 'fatal', arg: m.error });
+    let accel: string | undefined;
+    const accelConflict = this.accels.length > 0 && m.accel !== undefined;
     if (this.accels.length) {
       accel = this.accels[0];
-    } else if (this.machineAccel !== undefined) {
-      accel = this.machineAccel.split(':')[0];
+    } else if (m.accel !== undefined) {
+      accel = m.accel.split(':')[0];
     }
     if (this.accels.length > 1) {
       for (const a of this.accels.slice(1)) this.listed.push({ text: `-accel ${a}`, name: 'accel', effect: 'not-modelled' });
     }
     return {
       env, ...(program !== undefined ? { program } : {}),
-      ...(this.machine !== undefined ? { machine: this.machine } : {}),
-      machineProps: [...this.machineProps],
+      ...(m.machine !== undefined ? { machine: m.machine } : {}),
+      machineProps: m.props,
       ...(accel !== undefined ? { accel } : {}),
       ...(this.cpu !== undefined ? { cpu: this.cpu } : {}),
       nodefaults: this.nodefaults,
@@ -133,6 +239,10 @@ class Builder {
       backends: this.backends,
       ...(this.information !== undefined ? { information: this.information } : {}),
       accelConflict,
+      ...(this.dialect ? { dialect: this.dialect.name } : {}),
+      assumptions: this.assumptions,
+      unknownBusesAssumed: this.unknownBusesAssumed,
+      legacyNetwork: this.listed.some((o) => o.name === 'nic' || o.name === 'net'),
     };
   }
 }

@@ -29,6 +29,8 @@ const NO_PROPERTY = [
   'seed', 'qmp', 'qmp-pretty', 'monitor', 'mon', 'k', 'vnc', 'display', 'full-screen', 'spice', 'incoming', 'only-migratable',
   'loadvm', 'gdb', 's', 'echr', 'action', 'watchdog-action', 'enable-sync-profile', 'perfmap', 'jitdump', 'run-with', 'plugin',
   'overcommit', 'no-user-config', 'preconfig', 'L', 'xen-domid', 'xen-attach', 'xen-domid-restrict',
+  // Proxmox VE's QEMU build: the VM id (see dialects.ts).
+  'id',
 ];
 
 const BACKEND = ['chardev', 'netdev', 'blockdev', 'audiodev', 'tpmdev', 'fsdev', 'add-fd', 'iscsi'];

@@ -20,6 +20,15 @@ export class OptionTable {
     for (const l of file.optsLists) this.lists.set(l.name, l);
   }
 
+  /** This table with options a downstream build adds (Proxmox VE's -id). */
+  withOptions(extra: readonly OptionDef[]): OptionTable {
+    const t = new OptionTable({ arch: this.arch, qemuVersion: this.qemuVersion, options: [], optsLists: [] });
+    for (const [k, v] of this.byName) t.byName.set(k, v);
+    for (const [k, v] of this.lists) t.lists.set(k, v);
+    for (const o of extra) t.byName.set(o.name, o);
+    return t;
+  }
+
   /** The option of this name (without dashes), if the binary has one. */
   get(name: string): OptionDef | undefined {
     return this.byName.get(name);

@@ -25,6 +25,9 @@ export class QemuExitedError extends Error {
   }
 }
 
+/** How long QEMU may take to greet on QMP (TCG start-up on a loaded 2-core machine takes about a second). */
+const START_TIMEOUT_MS = 60_000;
+
 /** Base arguments every probe uses: no accelerator, display or guest execution. */
 export const BASE_ARGS = ['-accel', 'tcg', '-display', 'none', '-S', '-qmp', 'stdio'];
 
@@ -50,14 +53,24 @@ export class QmpSession {
     child.stdin.on('error', () => { /* QEMU may exit before reading everything */ });
   }
 
-  /** Starts QEMU with BASE_ARGS plus `args`; resolves after the greeting and qmp_capabilities. */
-  static async start(binary: string, args: string[], env?: NodeJS.ProcessEnv): Promise<QmpSession> {
+  /**
+   * Starts QEMU with BASE_ARGS plus `args`; resolves after the greeting and
+   * qmp_capabilities. A QEMU that does not greet within `startTimeoutMs`
+   * (a device spinning on a backend that never answers: ivshmem-doorbell on
+   * a null chardev) is killed, and that is its exit.
+   */
+  static async start(binary: string, args: string[], env?: NodeJS.ProcessEnv, startTimeoutMs = START_TIMEOUT_MS): Promise<QmpSession> {
     const child = spawn(binary, [...BASE_ARGS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
     const session = new QmpSession(child);
     const spawnError = new Promise<never>((_, reject) => child.on('error', reject));
-    const greeting = await Promise.race([session.next(), spawnError]);
-    if (!greeting) throw new QemuExitedError(await session.closed);
-    await session.execute('qmp_capabilities');
+    const timer = setTimeout(() => child.kill('SIGKILL'), startTimeoutMs);
+    try {
+      const greeting = await Promise.race([session.next(), spawnError]);
+      if (!greeting) throw new QemuExitedError(await session.closed);
+      await session.execute('qmp_capabilities');
+    } finally {
+      clearTimeout(timer);
+    }
     return session;
   }
 

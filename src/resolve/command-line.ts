@@ -54,7 +54,9 @@ export function parseCommandLine(options: readonly CommandLineOption[], accelArg
   }
   const accel = parseAccel(accelArg, types);
   if ('error' in accel) return { ok: false, warnings, error: accel.error };
-  return { ok: true, warnings, globals, devices, objects, accel };
+  // qemu_create_cli_devices() creates the QemuOpts -devices first, then the JSON ones (a list of their own).
+  const ordered = [...devices.filter((d) => !d.json), ...devices.filter((d) => d.json)];
+  return { ok: true, warnings, globals, devices: ordered, objects, accel };
 }
 
 /**

@@ -11,7 +11,7 @@
 import type { Definitions } from '../load/loader.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
 import {
-  CPU_RECORD_PATH, DEVICE_RECORD_PATH, hostKey, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID, recordKey, relocateRecord, type LoneRecord,
+  CPU_RECORD_PATH, deviceRecordPath, hostKey, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID, recordKey, relocateRecord, type LoneRecord,
 } from '../model/boards.js';
 import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
@@ -22,6 +22,7 @@ import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
 import type { Backends } from '../parse/backends.js';
+import { BusPlacement, PlacementError } from './bus-placement.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
 import { fromObservedValue, sameShown, shownText, type ShownValue } from './shown.js';
@@ -42,6 +43,10 @@ export interface ResolveRequest {
   machineProps?: ReadonlyArray<readonly [string, string]>;
   /** Backends the command line defines (-blockdev, -chardev, -netdev, …), by the ids device properties name. */
   backends?: Backends;
+  /** -nic or -net: the default network is off, and hubs connect NICs (not modelled). */
+  legacyNetwork?: boolean;
+  /** A -readconfig file was not readable: a bus `bus=` names that is not known is assumed to be one it defines. */
+  unknownBusesAssumed?: boolean;
   /** An error configure_accelerators reports (e.g. -accel together with -machine accel=), after the machine options. */
   accelError?: string;
   model?: CompatModelName;
@@ -64,8 +69,9 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const model = compatModel(req.model ?? 'object-compat', defs.types);
   const warnings: string[] = [];
   const objects: ResolvedObject[] = [];
+  const assumptions: string[] = [];
   const done = (error: string | null, outcome: Outcome): ResolveResult =>
-    ({ machine: machine.name, model: model.name, objects, warnings, error, outcome });
+    ({ machine: machine.name, model: model.name, objects, warnings, error, outcome, ...(assumptions.length ? { assumptions } : {}) });
 
   const cmdline = parseCommandLine(req.options ?? [], req.accel ?? 'tcg', model.types);
   warnings.push(...cmdline.warnings);
@@ -77,10 +83,11 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
   // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
   const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
-  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends);
+  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions);
   const nodefaults = req.nodefaults ?? false;
   try {
-    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, cpu);
+    const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
+    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, cpu);
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
@@ -94,8 +101,9 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
     }
     ctx.boardRealized();
     warnings.push(...ctx.realizeWarnings);
-    // net_check_clients() runs only without the default network (-nodefaults here).
-    if (nodefaults) warnings.push(...nicWarnings(model.types, cmdline));
+    // net_check_clients() runs only without the default network (-nodefaults, -netdev); -nic and -net
+    // make hubs, which are not modelled: their warnings are not known.
+    if ((nodefaults || network.netdevs.length) && !network.legacy) warnings.push(...netWarnings(model.types, cmdline, network.netdevs));
     warnings.push(...unusedGlobalWarnings(model, ctx.globals, cmdline.devices.map((d) => model.types.deviceType(d.driver))));
     return done(null, 'started');
   } catch (e) {
@@ -123,6 +131,14 @@ function machinePropsError(machineType: string, props: ReadonlyArray<readonly [s
   return null;
 }
 
+/**
+ * Disk properties realize computes from the image behind `drive=` (its size:
+ * the CHS geometry and BIOS translation; the host's block limits: sector
+ * sizes and discard granularity), left at their "work it out" values.
+ */
+const IMAGE_DERIVED = ['cyls', 'heads', 'secs', 'lcyls', 'lheads', 'lsecs', 'bios-chs-trans', 'logical_block_size', 'physical_block_size', 'discard_granularity', 'min_io_size', 'opt_io_size'];
+const IMAGE_DERIVED_REASON = 'QEMU computes it at realize from the disk image behind drive= (its size, the host\'s block limits), which the tool cannot see';
+
 /** QEMU's wording (hw/core/machine.c), printed once the accelerator is set up. */
 function deprecationWarning(name: string): string {
   return `Machine type '${name}' is deprecated: machines more than 3 years old are subject to deletion after 6 years`;
@@ -131,13 +147,19 @@ function deprecationWarning(name: string): string {
 type PlanStep = PlannedObject | 'deprecation' | { validateDevice: number };
 
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
-function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, host: string, nodefaults: boolean, cpu?: CpuOption): PlanStep[] {
+function planObjects(
+  defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, host: string, nodefaults: boolean, network: Network, cpu?: CpuOption,
+): PlanStep[] {
   const types = model.types;
   const layoutNd = defs.machines.boardLayout(machine, true);
   const layoutDf = defs.machines.boardLayout(machine, false);
   let board: PlannedObject[] = [];
   if (nodefaults && layoutNd) board = boardObjects(layoutNd, undefined, new Set());
-  else if (layoutDf) board = boardObjects(layoutDf, layoutNd, disabledDefaults([...cmd.globals.map((g) => g.driver), ...cmd.devices.map((d) => d.driver)]));
+  else if (layoutDf) {
+    const off = disabledDefaults([...cmd.globals.map((g) => g.driver), ...cmd.devices.map((d) => d.driver)]);
+    if (network.netdevs.length || network.legacy) off.add('net');
+    board = boardObjects(layoutDf, layoutNd, off, (t) => types.isA(t, 'device') && !!types.property(t, 'netdev'));
+  }
 
   // -cpu replaces the machine's default CPU type (the board's CPUs and their place stay); what
   // QEMU shows on it is what it showed on the model's own record (-cpu MODEL on a board like this).
@@ -170,12 +192,13 @@ function planObjects(defs: Definitions, model: CompatModel, cmd: CommandLine, ma
   const devices = cmd.devices.flatMap((d, i): PlanStep[] => {
     const path = d.id !== undefined ? `/machine/peripheral/${d.id}` : `/machine/peripheral-anon/device[${cmd.devices.slice(0, i).filter((x) => x.id === undefined).length}]`;
     const type = types.deviceType(d.driver);
-    const records = defs.devices.get(recordKey('device', type, host))?.objects;
+    const lone = defs.devices.get(recordKey('device', type, host));
+    const records = lone?.objects;
     return [{ validateDevice: i }, ...withChildren(types, path, type, keep).map((o): PlannedObject => {
       const record = o.path !== null && records?.get(o.path.slice(path.length));
       return {
         ...o, transient: false, origin: 'device', early: false, option: `-device ${d.text}`, ...(o.path === path ? { optionIndex: i } : {}),
-        ...(record ? { observed: { type: o.type, record: relocateRecord(record, DEVICE_RECORD_PATH, path) } } : {}),
+        ...(record ? { observed: { type: o.type, record: relocateRecord(record, deviceRecordPath(lone?.providers), path) } } : {}),
       };
     })];
   });
@@ -221,9 +244,10 @@ class Resolution {
   constructor(
     private readonly defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
     machine: string, private readonly host: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
-    private readonly backends?: Backends,
+    private readonly backends?: Backends, unknownBusesAssumed = false, assumptions: string[] = [],
   ) {
     this.types = model.types;
+    this.placement = new BusPlacement(model.types, defs.devices, cmd.devices, host, assumptions, unknownBusesAssumed);
     this.boardCpuType = cpu?.type ?? defs.machines.get(machine)?.defaultCpuType ?? undefined;
     this.realize = new RealizeState(model.types);
     this.globals = cmd.globals.map((g, i) => ({ driver: g.driver, property: g.property, value: g.value, text: g.text, index: i + 1, used: false }));
@@ -249,6 +273,18 @@ class Resolution {
     }
     if (t.abstract) throw new Stop(`${where}Parameter 'driver' expects a non-abstract device type`, 'refused');
     if (t.userCreatable === false) throw new Stop(`${where}Parameter 'driver' expects a pluggable device type`, 'refused');
+    // A refusal about the driver itself (a sysbus device this machine does not take) comes before the bus,
+    // whatever the properties: QEMU checks the class first.
+    const refused = this.defs.devices.get(recordKey('device', type, this.host))?.refused;
+    if (refused?.startsWith(`${OPTION_PLACEHOLDER}: Parameter 'driver' expects`) && d.driver === type) {
+      throw new Stop(refused.replaceAll(OPTION_PLACEHOLDER, `-device ${d.text}`), 'refused');
+    }
+    try {
+      this.placement.choose(index, type, where);
+    } catch (e) {
+      if (e instanceof PlacementError) throw new Stop(e.message, 'refused');
+      throw e;
+    }
   }
 
   /** parse_cpu_option(): the model must exist; its features join the global list after every -global. */
@@ -262,6 +298,7 @@ class Resolution {
 
   create(o: PlannedObject): void {
     const obj = new ObjectState(this.types, o);
+    if (o.origin === 'board' && o.path && o.buses?.length) this.placement.boardBuses(o.path, o.buses);
     this.out.push(obj.result);
     this.linkAliases(obj, o);
     this.created.push(obj);
@@ -294,6 +331,10 @@ class Resolution {
     this.deviceGroup.push(obj.result);
     // The device itself comes after the children its instance_init made: realize it now.
     if (o.optionIndex === undefined) return;
+    this.placement.place(o.optionIndex, obj);
+    if (this.cmd.devices[o.optionIndex]!.props.some(([k, v]) => k === 'drive' && v !== '')) {
+      for (const part of this.created.slice(-this.deviceGroup.length)) part.fromHost(IMAGE_DERIVED, IMAGE_DERIVED_REASON);
+    }
     this.refuseLikeAlone(o);
     const err = this.realize.realizeDevice(this.deviceGroup, this.cmd.devices[o.optionIndex]!.id ?? null);
     if (err) throw new Stop(`${o.option}: ${err}`, 'refused');
@@ -301,6 +342,7 @@ class Resolution {
       const failed = realizeCheck(part, this.types);
       if (failed) throw new Stop(`${o.option}: ${failed}`, 'refused');
     }
+    this.placement.created(o, this.deviceGroup);
   }
 
   /**
@@ -316,17 +358,24 @@ class Resolution {
       throw new Stop(`${o.option}: Invalid CPU type, expected cpu type: '${this.boardCpuType}'`, 'refused');
     }
     const spec = device ? this.cmd.devices[o.optionIndex!]! : this.cmd.objects[o.optionIndex!]!;
-    if (!spec.props.every(([name]) => name === 'id')) return;
-    if (device && (spec as DeviceSpec).driver !== o.type) return; // QEMU's message names the driver as given
     const record = device ? this.defs.devices.get(recordKey('device', o.type, this.host)) : objectRecord(this.defs, o.type, this.host);
     if (!record) return;
+    // A device that starts once given certain properties (a bridge's chassis_nr): refused without them.
+    if (record.requires && record.refused !== undefined) {
+      if (record.requires.every((r) => spec.props.some(([name]) => name === r))) return;
+      if (device && (spec as DeviceSpec).driver === o.type) throw new Stop(record.refused.replaceAll(OPTION_PLACEHOLDER, o.option!), 'refused');
+      return;
+    }
+    if (!spec.props.every(([name]) => name === 'id')) return;
+    if (device && (spec as DeviceSpec).driver !== o.type) return; // QEMU's message names the driver as given
     // The record's device had no id (QEMU says "(null)"); an -object's had RECORD_ID.
     const words = (text: string): string | null => {
       if (device && spec.id !== undefined && text.includes('(null)')) return null;
       return text.replaceAll(OPTION_PLACEHOLDER, o.option!).replaceAll(RECORD_ID, spec.id ?? RECORD_ID);
     };
     if (record.refused !== undefined) {
-      if (device && /No '.+' bus found for device /.test(record.refused) && o.optionIndex! > 0) return;
+      // The bus tree has decided (chooseBus) whether a bus of the type exists.
+      if (device && /No '.+' bus found for device /.test(record.refused) && (o.optionIndex! > 0 || this.placement.modelled)) return;
       const message = words(record.refused);
       if (message !== null) throw new Stop(message, 'refused');
       return;
@@ -343,9 +392,14 @@ class Resolution {
   /** Board init is over: the board's devices take their slots and addresses (once, before any -device). */
   boardRealized(): void {
     if (this.boardRegistered) return;
-    this.realize.registerBoard(this.out.filter((o) => o.origin === 'board'));
+    const board = this.out.filter((o) => o.origin === 'board');
+    this.realize.registerBoard(board);
+    this.placement.boardRealized(board);
     this.boardRegistered = true;
   }
+
+  /** Which bus each -device goes on, and the buses they create. */
+  private readonly placement: BusPlacement;
 
   /** QOM path of an object a link names by id: -object ids live in /objects, -device ids in /machine/peripheral. */
   private pathOfId(id: string): string | undefined {
@@ -472,6 +526,47 @@ class ObjectState {
       if (path) rp.value = path;
     }
   }
+  /**
+   * Values realize computes from something on the host the tool cannot see
+   * (a disk image's size and block limits): what the chain configured is all
+   * it knows, and it says so. A value a user set stays as set.
+   */
+  fromHost(names: readonly string[], reason: string): void {
+    for (const name of names) {
+      const rp = this.props.get(name);
+      if (!rp) continue;
+      const chain = rp.configured?.source ?? rp.source;
+      if (chain.kind === 'global' || chain.kind === 'option' || chain.kind === 'sugar') continue;
+      if (rp.configured) {
+        rp.value = rp.configured.value;
+        rp.source = rp.configured.source;
+        delete rp.configured;
+      }
+      rp.configuredOnly = reason;
+    }
+  }
+
+  /** A value realize derives from where the object is (its bus): what QEMU shows. */
+  showDerived(name: string, value: ShownValue): void {
+    const rp = this.props.get(name);
+    if (!rp) return;
+    rp.value = value;
+    delete rp.configuredOnly;
+  }
+
+  /** Whether a -global, an option or sugar set the property. */
+  userSet(name: string): boolean {
+    const rp = this.props.get(name);
+    const chain = rp?.configured?.source ?? rp?.source;
+    return chain?.kind === 'global' || chain?.kind === 'option' || chain?.kind === 'sugar';
+  }
+
+  /** What the chain configured for a property (before board code or realize). */
+  configuredValue(name: string): ShownValue | null | undefined {
+    const rp = this.props.get(name);
+    return rp?.configured ? rp.configured.value : rp?.value;
+  }
+
 
   /**
    * Puts what QEMU shows (recorded on this machine's board) in place of the
@@ -599,17 +694,28 @@ function defaultValue(p: QomProperty, owner: string): QomValue | null {
 }
 
 /** net_check_clients(): a NIC created by -device without a peer warns, named id or model.N. */
-function nicWarnings(types: TypeModel, cmd: CommandLine): string[] {
+/** The network a command line sets up: -netdev ids in order, and whether -nic/-net (hubs) are used. */
+interface Network { netdevs: readonly string[]; legacy: boolean }
+
+/**
+ * net_check_clients(): every net client without a peer, in the order they
+ * were created: the -netdev backends first, then the NICs as they realize
+ * (named by id, else model.N with N counting that model's NICs).
+ */
+function netWarnings(types: TypeModel, cmd: CommandLine, netdevs: readonly string[]): string[] {
   const perModel = new Map<string, number>();
-  const out: string[] = [];
+  const used = new Set<string>();
+  const nics: string[] = [];
   for (const d of cmd.devices) {
     const type = types.deviceType(d.driver);
     if (!types.property(type, 'netdev')) continue;
     const n = perModel.get(type) ?? 0;
     perModel.set(type, n + 1);
-    out.push(`nic ${d.id ?? `${type}.${n}`} has no peer`);
+    const peer = d.props.filter(([k]) => k === 'netdev').pop()?.[1];
+    if (peer) used.add(peer);
+    else nics.push(`nic ${d.id ?? `${type}.${n}`} has no peer`);
   }
-  return out;
+  return [...netdevs.filter((id) => !used.has(id)).map((id) => `netdev ${id} has no peer`), ...nics];
 }
 
 export type { SourcedCompatEntry };

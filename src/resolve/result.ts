@@ -82,4 +82,6 @@ export interface ResolveResult {
   /** The fatal message QEMU prints (location prefix included), or null. */
   error: string | null;
   outcome: Outcome;
+  /** Where the answer rests on an assumption (a bus taken to come from a device whose buses are not known). */
+  assumptions?: string[];
 }

@@ -4,7 +4,7 @@
  * driver turned off), the accelerator, -object and -device objects with the
  * children their instance_init creates.
  */
-import type { BoardLayout, BoardObject, ObservedRecord } from '../model/boards.js';
+import type { BoardLayout, BoardObject, BusDef, ObservedRecord } from '../model/boards.js';
 import type { TypeModel } from '../model/types.js';
 
 export interface PlannedObject {
@@ -20,6 +20,8 @@ export interface PlannedObject {
   optionIndex?: number;
   /** What QEMU shows on this board object where it differs from the chain, and the type it was recorded on. */
   observed?: { readonly type: string; readonly record: ObservedRecord };
+  /** The buses a board object carries. */
+  buses?: readonly BusDef[];
 }
 
 /**
@@ -63,15 +65,21 @@ export function disabledDefaults(drivers: Iterable<string>): Set<string> {
  * the numbering shifts (pc keeps its isa-fdc under -nodefaults at another
  * device[N]; only the floppy drive is a default device).
  */
-export function boardObjects(defaults: BoardLayout, nodefaults: BoardLayout | undefined, off: ReadonlySet<string>): PlannedObject[] {
-  const objects = defaults.objects;
+export function boardObjects(
+  defaults: BoardLayout, nodefaults: BoardLayout | undefined, off: ReadonlySet<string>, isNic: (type: string) => boolean = () => false,
+): PlannedObject[] {
+  // -netdev, -nic and -net switch the default network off (flag 'net'): the default NIC and the
+  // transient NIC-model probes that come with it (pci_init_nic_devices) are not created.
+  const flagOf = (type: string): string => FLAG_OF_DRIVER.get(type) ?? (isNic(type) ? 'net' : '');
+  let objects = defaults.objects;
+  if (off.has('net')) objects = objects.filter((o) => !(o.transient && isNic(o.type)));
   let kept = objects;
   if (off.size > 0 && nodefaults) {
     const baseCount = new Map<string, number>();
     for (const o of nodefaults.objects) if (o.path && !o.transient) baseCount.set(o.type, (baseCount.get(o.type) ?? 0) + 1);
     const seen = new Map<string, number>();
     const removed = objects.filter((o) => {
-      if (!o.path || o.transient || !off.has(FLAG_OF_DRIVER.get(o.type) ?? '')) return false;
+      if (!o.path || o.transient || !off.has(flagOf(o.type))) return false;
       const n = (seen.get(o.type) ?? 0) + 1;
       seen.set(o.type, n);
       return n > (baseCount.get(o.type) ?? 0);
@@ -83,6 +91,7 @@ export function boardObjects(defaults: BoardLayout, nodefaults: BoardLayout | un
   return kept.map((o): PlannedObject => ({
     path: o.path, type: o.type, transient: o.transient ?? false, origin: 'board', early: false,
     ...(o.observed ? { observed: { type: o.type, record: o.observed } } : {}),
+    ...(o.buses ? { buses: o.buses } : {}),
   }));
 }
 

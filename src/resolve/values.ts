@@ -623,6 +623,15 @@ export function parseJsonValue(prop: PropertyInfo, value: QemuJson, owner: strin
   const name = prop.name;
   const wrongType = (expected: string): ValueResult => ({ ok: false, reason: `Invalid parameter type for '${name}', expected: ${expected}` });
   const isInt = typeof value === 'object' && value !== null && !Array.isArray(value) && 'int' in value;
+  // A property QOM declares as plain "int" has a setter of its own, which may visit a list (memory-backend
+  // host-nodes, thread-context node-affinity: uint16 lists in the QAPI schema): a list of integers is its value.
+  if (Array.isArray(value) && prop.type === 'int' && value.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && 'int' in x)) {
+    return { ok: true, value: jsonText(value) };
+  }
+  // A QAPI list or structure property (virtio-blk iothread-vq-mapping: IOThreadVirtQueueMappingList) takes JSON of that shape.
+  if (typeof value === 'object' && value !== null && (Array.isArray(value) || 'kind' in value) && (/List$/.test(prop.type) || prop.type === 'list')) {
+    return { ok: true, value: jsonText(value) };
+  }
   switch (kind.kind) {
     case 'bool':
       return typeof value === 'boolean' ? run('keyval', prop, value ? 'on' : 'off', owner, ctx) : wrongType('boolean');

@@ -21,6 +21,10 @@ import type { Definitions } from '../../src/load/loader.js';
 import type { ExactJson } from '../../src/qemu/json-exact.js';
 import { QemuExitedError, QmpError, QmpSession, type QemuRunResult } from '../../src/qemu/qmp.js';
 import { resolve, type CommandLineOption } from '../../src/resolve/resolve.js';
+import { parseQemuCommandLine } from '../../src/parse/command-line.js';
+import { toRequest } from '../../src/commands/qemu-line.js';
+import { embeddedOptionTable } from './option-table.js';
+import { readFileSync } from 'node:fs';
 import type { ResolvedProperty, ResolveResult } from '../../src/resolve/result.js';
 import type { ShownValue } from '../../src/resolve/shown.js';
 import type { TypeModel } from '../../src/model/types.js';
@@ -36,6 +40,12 @@ export interface Scenario {
   accel?: string;
   /** The -cpu argument. */
   cpu?: string;
+  /**
+   * More of the command line, as words (`-blockdev …`, `-device '{…}'`), after
+   * the options above: resolve takes the whole line through the command-line
+   * parser (src/parse), as `resolve` does with a pasted line.
+   */
+  extra?: string[];
 }
 
 const PROG = 'qemu-system-x86_64: ';
@@ -212,7 +222,7 @@ export function scenarioArgs(s: Scenario): string[] {
   if (s.nodefaults) args.push('-nodefaults');
   if (s.cpu !== undefined) args.push('-cpu', s.cpu);
   for (const o of s.options) args.push(`-${o.kind}`, o.arg);
-  return args;
+  return [...args, ...(s.extra ?? [])];
 }
 
 /** Composition-tree objects, as the importer's board probe walks them. */
@@ -256,7 +266,7 @@ export async function runQemu(binary: string, s: Scenario, paths: readonly strin
   } catch (e) {
     if (!(e instanceof QemuExitedError)) throw e;
     result = e.result;
-    return { started: false, result, ...messages(result.stderr, s.options), objects, tree: [], migration: null };
+    return { started: false, result, ...messages(result.stderr, optionsOf(s)), objects, tree: [], migration: null };
   }
   let tree: string[] = [];
   let migration: Map<string, ExactJson> | null = null;
@@ -273,7 +283,17 @@ export async function runQemu(binary: string, s: Scenario, paths: readonly strin
   } finally {
     result = await session.quit();
   }
-  return { started: true, result, ...messages(result.stderr, s.options), objects, tree, migration };
+  return { started: true, result, ...messages(result.stderr, optionsOf(s)), objects, tree, migration };
+}
+
+/** The scenario's options with an argument, as locations QEMU prefixes its messages with (`-device x: `). */
+function optionsOf(s: Scenario): CommandLineOption[] {
+  const extra: CommandLineOption[] = [];
+  const words = s.extra ?? [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (words[i]!.startsWith('-') && !words[i + 1]!.startsWith('-')) extra.push({ kind: words[i]!.slice(1) as CommandLineOption['kind'], arg: words[i + 1]! });
+  }
+  return [...s.options, ...extra];
 }
 
 function messages(stderr: string, options: readonly CommandLineOption[]): { warnings: string[]; error: string | null } {
@@ -332,7 +352,7 @@ export function realizeChange(types: TypeModel, type: string, property: string, 
 }
 
 export function label(s: Scenario): string {
-  return [s.category ? `[${s.category}]` : '', '-M', s.machine, s.nodefaults ? '-nodefaults' : '', s.cpu !== undefined ? `-cpu ${s.cpu}` : '', ...s.options.map((o) => `-${o.kind} ${o.arg}`)]
+  return [s.category ? `[${s.category}]` : '', '-M', s.machine, s.nodefaults ? '-nodefaults' : '', s.cpu !== undefined ? `-cpu ${s.cpu}` : '', ...s.options.map((o) => `-${o.kind} ${o.arg}`), ...(s.extra ?? [])]
     .filter(Boolean).join(' ');
 }
 
@@ -406,12 +426,22 @@ function migrationReads(e: ObjectExpectation, fields: ReadonlyMap<string, ExactJ
   return out;
 }
 
-/** resolve + QEMU + compare for one scenario. */
-export async function differential(binary: string, defs: Definitions, s: Scenario): Promise<Comparison> {
-  const resolved = resolve(defs, {
+/** What resolve answers for the scenario: its options directly, or (with `extra`) the whole line through the parser. */
+function resolveScenario(defs: Definitions, s: Scenario): ResolveResult {
+  if (s.extra) {
+    const parsed = parseQemuCommandLine(scenarioArgs(s), embeddedOptionTable(), { readFile: (p) => readFileSync(p, 'utf8') });
+    if (!parsed.ok) return { machine: s.machine, model: 'qdev', objects: [], warnings: [], error: parsed.error, outcome: 'refused' };
+    return resolve(defs, toRequest(parsed.line, 'qdev', s.machine));
+  }
+  return resolve(defs, {
     machine: s.machine, nodefaults: s.nodefaults, options: s.options, model: 'qdev',
     ...(s.accel ? { accel: s.accel } : {}), ...(s.cpu !== undefined ? { cpu: s.cpu } : {}),
   });
+}
+
+/** resolve + QEMU + compare for one scenario. */
+export async function differential(binary: string, defs: Definitions, s: Scenario): Promise<Comparison> {
+  const resolved = resolveScenario(defs, s);
   const expected = resolved.outcome === 'started' ? expectations(resolved, defs.types) : [];
   const observed = await runQemu(binary, s, expected.flatMap((e) => (e.path === null ? [] : [e.path])), defs.types);
   return compare(s, resolved, observed, defs.types, expected);

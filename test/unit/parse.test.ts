@@ -5,6 +5,7 @@ import { parseQemuCommandLine } from '../../src/parse/command-line.js';
 import { parseKeyval } from '../../src/parse/keyval.js';
 import { scanQemuArgv, splitInvocation } from '../../src/parse/qemu-argv.js';
 import { ShellSyntaxError, splitShellWords } from '../../src/parse/shell-words.js';
+import { parseConfigFile } from '../../src/parse/readconfig.js';
 import { embeddedOptionTable } from '../support/option-table.js';
 
 const table = embeddedOptionTable();
@@ -89,5 +90,31 @@ describe('command line → what resolve applies and what it lists', () => {
     expect(line.options).toEqual([{ kind: 'global', arg: 'a.b=c' }, { kind: 'fatal', arg: '-prom-env x: Option not supported for this target' },
       { kind: 'fatal', arg: "-M q35,foo: Expected '=' after parameter 'foo'" }]);
     expect(line.accelConflict).toBe(true);
+  });
+});
+
+describe('-readconfig and downstream dialects', () => {
+  it('parses a QEMU config file into its sections', () => {
+    expect(parseConfigFile('# bridges\n[device "pci.1"]\n  driver = "pci-bridge"\n  chassis_nr = "1"\n[machine]\n  usb = "off"\n', 'f.cfg')).toEqual({
+      ok: true, sections: [{ group: 'device', id: 'pci.1', pairs: [['driver', 'pci-bridge'], ['chassis_nr', '1']] }, { group: 'machine', pairs: [['usb', 'off']] }],
+    });
+    expect(parseConfigFile('driver = "x"\n', 'f.cfg')).toEqual({ ok: false, error: 'f.cfg:1: no group defined' });
+    expect(parseConfigFile('[device "a"]\nnonsense\n', 'f.cfg')).toEqual({ ok: false, error: 'f.cfg:2: parse error' });
+  });
+
+  it('puts a readable file\'s devices where -readconfig stands, and assumes an unreadable one', () => {
+    const files = { readFile: (p: string) => (p === 'here.cfg' ? '[device "pci.1"]\n  driver = "pci-bridge"\n  chassis_nr = "1"\n' : undefined) };
+    const r = parseQemuCommandLine(['-device', 'e1000', '-readconfig', 'here.cfg', '-readconfig', 'gone.cfg'], table, files);
+    expect(r.ok && r.line.options).toEqual([{ kind: 'device', arg: 'e1000' }, { kind: 'device', arg: 'driver=pci-bridge,chassis_nr=1,id=pci.1' }]);
+    expect(r.ok && r.line.unknownBusesAssumed).toBe(true);
+    expect(r.ok && r.line.assumptions[0]).toMatch(/^-readconfig gone.cfg: the file cannot be read here/);
+  });
+
+  it('takes a Proxmox VE line: -id is the VM id, a +pveN machine is answered for its upstream type', () => {
+    const r = parseQemuCommandLine(['/usr/bin/kvm', '-id', '8006', '-machine', 'type=pc-i440fx-8.1+pve0', '-S'], table);
+    expect(r.ok && r.line).toMatchObject({ dialect: 'Proxmox VE', machine: 'pc-i440fx-8.1' });
+    expect(r.ok && r.line.listed.map((o) => [o.text, o.effect])).toEqual([['-id 8006', 'no-property'], ['-S', 'no-property']]);
+    // Without -id, upstream QEMU's verdict on the option stands.
+    expect(parseQemuCommandLine(['-S', '-idx'], table)).toEqual({ ok: false, error: '-idx: invalid option' });
   });
 });

@@ -1,0 +1,72 @@
+/**
+ * Whole command lines as management stacks write them, against QEMU 10.0.2:
+ * buses (`bus=` by name, the default bus of a device's bus type, buses that
+ * -devices create, named after their ids or counters), JSON -device next to
+ * QemuOpts ones, backends that device properties name (-blockdev), and
+ * -readconfig. Each goes through the real binary and through the command-line
+ * parser and resolve (test/support/differential.ts, `extra`); outcome,
+ * messages and every value QEMU shows must agree.
+ */
+import { afterAll, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDefinitionsFromDisk } from '../../src/load/fs.js';
+import { differential, mapLimit, report, summarize, type Scenario } from '../support/differential.js';
+import { describeLive, QEMU_BINARY } from '../support/qemu.js';
+
+const defs = await loadDefinitionsFromDisk();
+const dir = mkdtempSync(join(tmpdir(), 'qom-compat-cmdline-'));
+const config = join(dir, 'bridges.cfg');
+writeFileSync(config, '[device "pci.1"]\n  driver = "pci-bridge"\n  chassis_nr = "1"\n  bus = "pci.0"\n  addr = "0x1e"\n');
+
+const null0 = ['-blockdev', '{"driver":"null-co","node-name":"d0","size":1048576}'];
+
+const CASES: Array<{ machine: string; nodefaults?: boolean; line: string[] }> = [
+  // bus= on a bus a -device creates: PCIe root port, PCI bridge (QemuOpts and JSON)
+  { machine: 'pc-q35-10.0', line: ['-device', 'pcie-root-port,id=pci.1,chassis=1', '-device', 'e1000,bus=pci.1'] },
+  { machine: 'pc-q35-10.0', line: ['-device', '{"driver":"pcie-root-port","port":16,"chassis":1,"id":"pci.1","bus":"pcie.0","multifunction":true,"addr":"0x2"}',
+    '-device', '{"driver":"pcie-root-port","port":17,"chassis":2,"id":"pci.2","bus":"pcie.0","addr":"0x2.0x1"}',
+    '-device', '{"driver":"virtio-net-pci","id":"net0","bus":"pci.2","addr":"0x0"}', '-device', '{"driver":"virtio-balloon-pci","id":"balloon0","bus":"pci.1","addr":"0x0"}'] },
+  { machine: 'pc-i440fx-10.0', line: ['-device', 'pci-bridge,id=pci.1,chassis_nr=1,bus=pci.0,addr=0x3', '-device', 'e1000,bus=pci.1,addr=0x1', '-device', 'rtl8139,bus=pci.1'] },
+  { machine: 'pc-i440fx-10.0', line: ['-device', 'pci-bridge,id=br'] },
+  // bus errors
+  { machine: 'pc-i440fx-10.0', line: ['-device', 'e1000,bus=pci.9'] },
+  { machine: 'pc-q35-10.0', line: ['-device', 'e1000,bus=ide.0'] },
+  { machine: 'pc-q35-10.0', line: ['-device', 'usb-tablet'] },
+  { machine: 'pc-q35-10.0', line: ['-device', 'ich9-ahci,id=sata0', '-device', 'ide-hd,bus=sata0.7'] },
+  // default buses, newest controller first; buses of devices without an id
+  { machine: 'pc-q35-10.0', line: ['-device', 'qemu-xhci,id=usb', '-device', 'usb-tablet,id=input0,bus=usb.0,port=1'] },
+  { machine: 'pc-q35-10.0', line: ['-device', 'qemu-xhci,id=usb1', '-device', 'qemu-xhci,id=usb2', '-device', 'usb-tablet,id=t'] },
+  { machine: 'pc-q35-10.0', line: ['-device', 'pcie-root-port,chassis=3', '-device', 'e1000,bus=pcie.0'] },
+  // backends named by device properties
+  { machine: 'pc-q35-10.0', line: [...null0, '-device', 'virtio-scsi-pci,id=scsi0', '-device', '{"driver":"scsi-hd","bus":"scsi0.0","channel":0,"scsi-id":0,"lun":0,"drive":"d0","id":"scsi0-0-0-0"}'] },
+  { machine: 'pc-i440fx-10.0', line: [...null0, '-device', '{"driver":"ide-hd","bus":"ide.0","unit":0,"drive":"d0","id":"ide0-0-0"}'] },
+  { machine: 'pc-q35-10.0', line: ['-device', 'virtio-blk-pci,drive=nothere'] },
+  // the network: -netdev switches the default NIC off; peers and net_check_clients' warnings
+  { machine: 'pc-q35-10.0', nodefaults: false, line: ['-netdev', 'user,id=n0', '-device', 'e1000e,netdev=n0,id=net0'] },
+  { machine: 'pc-i440fx-10.0', nodefaults: false, line: ['-netdev', '{"type":"user","id":"hostnet0"}', '-netdev', 'user,id=spare'] },
+  { machine: 'pc-q35-10.0', line: ['-netdev', 'user,id=n0', '-device', 'virtio-net-pci', '-device', 'virtio-net-pci,netdev=n0'] },
+  // QemuOpts -devices are created before JSON ones
+  { machine: 'pc-i440fx-10.0', line: ['-device', '{"driver":"e1000","id":"j"}', '-device', 'e1000,id=o'] },
+  // -readconfig: its device at the option's place
+  { machine: 'pc-i440fx-10.0', line: ['-readconfig', config, '-device', 'e1000,bus=pci.1,addr=0x2'] },
+];
+
+const results: Awaited<ReturnType<typeof differential>>[] = [];
+afterAll(() => {
+  if (!results.length) return;
+  const s = summarize(results);
+  process.stdout.write(`\ncommand lines vs QEMU: ${s.scenarios} lines, ${s.agree} agree; ${s.values} values compared, ${s.valuesAgree} equal\n`);
+});
+
+describeLive('whole command lines agree with QEMU 10.0.2', () => {
+  it('buses, JSON devices, backends, -readconfig', async () => {
+    results.push(...await mapLimit(CASES, 2, (c) => differential(QEMU_BINARY, defs, {
+      category: 'cmdline', machine: c.machine, nodefaults: c.nodefaults ?? true, options: [], extra: c.line,
+    } satisfies Scenario)));
+    expect(results.filter((r) => r.observed.error !== null).length).toBeGreaterThanOrEqual(5);
+    expect(results.filter((r) => r.observed.started).length).toBeGreaterThanOrEqual(10);
+    expect(report(results)).toBe('');
+  }, 300_000);
+});
