@@ -78,16 +78,21 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   if (!cmdline.ok) return done(cmdline.error, 'refused');
   const machineError = machinePropsError(machine.type, req.machineProps ?? [], model.types, req.backends);
   if (machineError) return done(machineError, 'refused');
+  const ramBackend = req.machineProps?.filter(([k]) => k === 'memory-backend').pop()?.[1];
+  const ramError = ramBackend !== undefined ? ramBackendError(ramBackend, cmdline, model.types) : null;
+  if (ramError) return done(ramError, 'refused');
   if (req.accelError) return done(req.accelError, 'refused');
 
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
   // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
   const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
-  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions);
+  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions, req.machineProps ?? []);
   const nodefaults = req.nodefaults ?? false;
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
-    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, cpu);
+    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, cpu)
+      // -machine memory-backend=ID: the machine takes that -object as its RAM and creates none of its own.
+      .filter((step) => ramBackend === undefined || typeof step !== 'object' || !('origin' in step) || !isBoardRamBackend(step, model.types));
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
@@ -138,6 +143,17 @@ function machinePropsError(machineType: string, props: ReadonlyArray<readonly [s
  */
 const IMAGE_DERIVED = ['cyls', 'heads', 'secs', 'lcyls', 'lheads', 'lsecs', 'bios-chs-trans', 'logical_block_size', 'physical_block_size', 'discard_granularity', 'min_io_size', 'opt_io_size'];
 const IMAGE_DERIVED_REASON = 'QEMU computes it at realize from the disk image behind drive= (its size, the host\'s block limits), which the tool cannot see';
+
+/** The RAM backend a board creates for itself (create_default_memdev: /objects/pc.ram). */
+function isBoardRamBackend(o: PlannedObject, types: TypeModel): boolean {
+  return o.origin === 'board' && !!o.path?.startsWith('/objects/') && types.isA(o.type, 'memory-backend');
+}
+
+/** machine_run_board_init: `memory-backend=` must name an -object memory backend. */
+function ramBackendError(id: string, cmd: CommandLine, types: TypeModel): string | null {
+  const o = cmd.objects.find((x) => x.id === id);
+  return o && types.isA(o.qomType, 'memory-backend') ? null : `Memory backend '${id}' not found`;
+}
 
 /** QEMU's wording (hw/core/machine.c), printed once the accelerator is set up. */
 function deprecationWarning(name: string): string {
@@ -245,6 +261,7 @@ class Resolution {
     private readonly defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
     machine: string, private readonly host: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
     private readonly backends?: Backends, unknownBusesAssumed = false, assumptions: string[] = [],
+    private readonly machineProps: ReadonlyArray<readonly [string, string]> = [],
   ) {
     this.types = model.types;
     this.placement = new BusPlacement(model.types, defs.devices, cmd.devices, host, assumptions, unknownBusesAssumed);
@@ -298,6 +315,7 @@ class Resolution {
 
   create(o: PlannedObject): void {
     const obj = new ObjectState(this.types, o);
+    this.fromMachine(obj, o);
     if (o.origin === 'board' && o.path && o.buses?.length) this.placement.boardBuses(o.path, o.buses);
     this.out.push(obj.result);
     this.linkAliases(obj, o);
@@ -396,6 +414,19 @@ class Resolution {
     this.realize.registerBoard(board);
     this.placement.boardRealized(board);
     this.boardRegistered = true;
+  }
+
+  /**
+   * host_memory_backend_init: a memory backend created once the machine exists
+   * takes `dump` from the machine's dump-guest-core and `merge` from its
+   * mem-merge, before compat and -global reach it.
+   */
+  private fromMachine(obj: ObjectState, o: PlannedObject): void {
+    if (o.origin !== 'object' || !this.types.isA(o.type, 'memory-backend')) return;
+    for (const [machineProp, own] of [['dump-guest-core', 'dump'], ['mem-merge', 'merge']] as const) {
+      const value = this.machineProps.filter(([k]) => k === machineProp).pop()?.[1];
+      if (value !== undefined) obj.reset(own, value);
+    }
   }
 
   /** Which bus each -device goes on, and the buses they create. */

@@ -47,6 +47,9 @@ const CASES: Array<{ machine: string; nodefaults?: boolean; line: string[] }> = 
   { machine: 'pc-q35-10.0', nodefaults: false, line: ['-netdev', 'user,id=n0', '-device', 'e1000e,netdev=n0,id=net0'] },
   { machine: 'pc-i440fx-10.0', nodefaults: false, line: ['-netdev', '{"type":"user","id":"hostnet0"}', '-netdev', 'user,id=spare'] },
   { machine: 'pc-q35-10.0', line: ['-netdev', 'user,id=n0', '-device', 'virtio-net-pci', '-device', 'virtio-net-pci,netdev=n0'] },
+  // -machine memory-backend=: the machine's RAM is that -object, and it creates no pc.ram of its own
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,usb=off,dump-guest-core=off,memory-backend=pc.ram', '-object', '{"qom-type":"memory-backend-ram","id":"pc.ram","size":134217728}'] },
+  { machine: 'pc-i440fx-10.0', line: ['-machine', 'pc-i440fx-10.0,memory-backend=nope'] },
   // QemuOpts -devices are created before JSON ones
   { machine: 'pc-i440fx-10.0', line: ['-device', '{"driver":"e1000","id":"j"}', '-device', 'e1000,id=o'] },
   // -readconfig: its device at the option's place
