@@ -62,6 +62,7 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName, default
     backends: line.backends,
     ...(line.unknownBusesAssumed ? { unknownBusesAssumed: true } : {}),
     ...(line.legacyNetwork ? { legacyNetwork: true } : {}),
+    ...(line.sugar.length ? { sugar: line.sugar } : {}),
     ...(line.accelConflict ? { accelError: 'The -accel and "-machine accel=" options are incompatible' } : {}),
     model,
   };

@@ -8,8 +8,10 @@
  */
 import type { CommandLineOption } from '../resolve/command-line.js';
 import { backendOf, emptyBackends, type Backends } from './backends.js';
+import { qemuOptsPairs } from '../resolve/options.js';
 import { dialectOf, PROXMOX_VE, proxmoxMachine, type Dialect } from './dialects.js';
 import { parseConfigFile, sectionArgument } from './readconfig.js';
+import { legacyMachineSugar, memPreallocSugar, rtcSugar, WIN2K_HACK, type SugarProp } from './sugar.js';
 import { parseKeyval } from './keyval.js';
 import { optionEffect, type OptionEffect } from './option-effects.js';
 import type { OptionTable } from './option-table.js';
@@ -51,6 +53,8 @@ export interface QemuCommandLine {
   readonly unknownBusesAssumed: boolean;
   /** -nic or -net: the default network is off and NICs connect through hubs. */
   readonly legacyNetwork: boolean;
+  /** Sugar properties, in the order QEMU registers them (sugar.ts). */
+  readonly sugar: SugarProp[];
 }
 
 /** Reading the files a command line names (-readconfig); undefined when a file cannot be read. */
@@ -93,6 +97,11 @@ class Builder {
   private information?: string;
   private readonly assumptions: string[] = [];
   private unknownBusesAssumed = false;
+  private readonly win2kHack: SugarProp[] = [];
+  private readonly legacySugar: SugarProp[] = [];
+  private memPrealloc = false;
+  private readonly rtc: string[] = [];
+  private smpCpus?: string;
 
   constructor(private readonly table: OptionTable, private readonly files: CommandLineFiles | undefined, private readonly dialect: Dialect | undefined) {}
 
@@ -107,12 +116,16 @@ class Builder {
     if (effect !== 'applied') {
       if (effect === 'information' && this.information === undefined) this.information = o.text;
       if (BUS_CREATING_OPTIONS.has(o.name)) this.unknownBusesAssumed = true;
+      if (o.name === 'smp') this.smpCpus = qemuOptsPairs(o.arg!, 'cpus').filter(([k]) => k === 'cpus').pop()?.[1] ?? this.smpCpus;
       const backend = o.arg !== undefined ? backendOf(o.name, o.arg) : undefined;
       if (backend) this.backends[backend.kind].push(backend.id);
       this.listed.push({ text: o.text, name: o.name, effect });
       return undefined;
     }
     switch (o.name) {
+      case 'win2k-hack': this.win2kHack.push(WIN2K_HACK); break;
+      case 'mem-prealloc': this.memPrealloc = true; break;
+      case 'rtc': this.rtc.push(o.arg!); break;
       case 'M':
       case 'machine': this.addMachine(o); break;
       case 'accel': this.accels.push(o.arg!); break;
@@ -195,7 +208,7 @@ class Builder {
     for (const [k, v] of dashed) {
       if (k === 'type') machine = this.upstreamMachine(v);
       else if (k === 'accel') accel = v;
-      else if (LEGACY_MACHINE_KEYS.has(k)) this.listed.push({ text: `-machine ${k}=${v}`, name: 'machine', effect: 'not-modelled' });
+      else if (LEGACY_MACHINE_KEYS.has(k)) this.legacySugar.push(...legacyMachineSugar(k, v));
       else {
         props.push([k, v]);
         // -machine usb=on adds a USB controller to the board, which is not modelled yet.
@@ -217,6 +230,10 @@ class Builder {
   finish(env: string[], program: string | undefined): QemuCommandLine {
     const m = this.machineOptions();
     if (m.error) this.options.push({ kind: 'fatal', arg: m.error });
+    const rtc = this.rtc.length ? rtcSugar(this.rtc) : { sugar: [] };
+    // configure_rtc() runs after the option passes, before the machine exists.
+    if ('error' in rtc) this.options.push({ kind: 'fatal', arg: rtc.error });
+    const sugar = [...this.win2kHack, ...(this.memPrealloc ? memPreallocSugar(this.smpCpus) : []), ...('sugar' in rtc ? rtc.sugar : []), ...this.legacySugar];
     let accel: string | undefined;
     const accelConflict = this.accels.length > 0 && m.accel !== undefined;
     if (this.accels.length) {
@@ -243,6 +260,7 @@ class Builder {
       assumptions: this.assumptions,
       unknownBusesAssumed: this.unknownBusesAssumed,
       legacyNetwork: this.listed.some((o) => o.name === 'nic' || o.name === 'net'),
+      sugar,
     };
   }
 }

@@ -43,6 +43,8 @@ export interface ResolveRequest {
   machineProps?: ReadonlyArray<readonly [string, string]>;
   /** Backends the command line defines (-blockdev, -chardev, -netdev, …), by the ids device properties name. */
   backends?: Backends;
+  /** Properties legacy options register for objects created later (-rtc driftfix, -mem-prealloc, -win2k-hack, ...), in order. */
+  sugar?: ReadonlyArray<{ driver: string; property: string; value: string; optional: boolean; option: string }>;
   /** -nic or -net: the default network is off, and hubs connect NICs (not modelled). */
   legacyNetwork?: boolean;
   /** A -readconfig file was not readable: a bus `bus=` names that is not known is assumed to be one it defines. */
@@ -86,7 +88,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
   // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
   const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
-  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions, req.machineProps ?? []);
+  const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions, req.machineProps ?? [], req.sugar ?? []);
   const nodefaults = req.nodefaults ?? false;
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
@@ -262,6 +264,7 @@ class Resolution {
     machine: string, private readonly host: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
     private readonly backends?: Backends, unknownBusesAssumed = false, assumptions: string[] = [],
     private readonly machineProps: ReadonlyArray<readonly [string, string]> = [],
+    sugar: NonNullable<ResolveRequest['sugar']> = [],
   ) {
     this.types = model.types;
     this.placement = new BusPlacement(model.types, defs.devices, cmd.devices, host, assumptions, unknownBusesAssumed);
@@ -272,7 +275,7 @@ class Resolution {
     this.slots = new Map<Slot, ListEntry[]>([
       [0, accelCompat.map((e, index) => ({ ...e, optional: e.optional ?? false, source: { kind: 'accel-compat', accel: cmd.accel.name, index } }))],
       [1, defs.machines.compatProps(machine).map(machineEntry)],
-      [2, []],
+      [2, sugar.map((e) => ({ driver: e.driver, property: e.property, value: e.value, optional: e.optional, source: { kind: 'sugar', option: e.option } }))],
     ]);
   }
 

@@ -50,6 +50,11 @@ const CASES: Array<{ machine: string; nodefaults?: boolean; line: string[] }> = 
   // -machine memory-backend=: the machine's RAM is that -object, and it creates no pc.ram of its own
   { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,usb=off,dump-guest-core=off,memory-backend=pc.ram', '-object', '{"qom-type":"memory-backend-ram","id":"pc.ram","size":134217728}'] },
   { machine: 'pc-i440fx-10.0', line: ['-machine', 'pc-i440fx-10.0,memory-backend=nope'] },
+  // sugar options: properties registered for objects created later
+  { machine: 'pc-q35-10.0', nodefaults: false, line: ['-rtc', 'base=utc,driftfix=slew'] },
+  { machine: 'pc-q35-10.0', line: ['-rtc', 'driftfix=fast'] },
+  { machine: 'pc-q35-10.0', line: ['-mem-prealloc', '-object', 'memory-backend-ram,id=m0,size=1M'] },
+  { machine: 'pc-i440fx-10.0', line: ['-win2k-hack', '-device', 'ide-cd,bus=ide.0'] },
   // QemuOpts -devices are created before JSON ones
   { machine: 'pc-i440fx-10.0', line: ['-device', '{"driver":"e1000","id":"j"}', '-device', 'e1000,id=o'] },
   // -readconfig: its device at the option's place

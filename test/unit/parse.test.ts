@@ -118,3 +118,24 @@ describe('-readconfig and downstream dialects', () => {
     expect(parseQemuCommandLine(['-S', '-idx'], table)).toEqual({ ok: false, error: '-idx: invalid option' });
   });
 });
+
+describe('sugar options', () => {
+  const sugarOf = (words: string[]) => {
+    const r = parseQemuCommandLine(words, table);
+    if (!r.ok) throw new Error(r.error);
+    return r.line;
+  };
+
+  it('registers them in QEMU\'s order: -win2k-hack, -mem-prealloc, -rtc, then the legacy -machine keys', () => {
+    const line = sugarOf(['-machine', 'q35,kernel_irqchip=split', '-rtc', 'driftfix=slew', '-mem-prealloc', '-smp', '4', '-win2k-hack']);
+    expect(line.sugar.map((p) => `${p.driver}.${p.property}=${p.value}`)).toEqual([
+      'ide-device.win2k-install-hack=true', 'memory-backend.prealloc-threads=4', 'memory-backend.prealloc=on',
+      'mc146818rtc.lost_tick_policy=slew', 'kvm-accel.kernel-irqchip=split', 'whpx-accel.kernel-irqchip=split',
+    ]);
+  });
+
+  it("words configure_rtc's errors as QEMU does", () => {
+    expect(sugarOf(['-rtc', 'driftfix=fast']).options).toEqual([{ kind: 'fatal', arg: "invalid option value 'fast'" }]);
+    expect(sugarOf(['-rtc', 'base=utc,driftfix=none']).sugar).toEqual([]);
+  });
+});
