@@ -123,6 +123,7 @@ class Builder {
       return undefined;
     }
     switch (o.name) {
+      case 'set': this.set(o); break;
       case 'win2k-hack': this.win2kHack.push(WIN2K_HACK); break;
       case 'mem-prealloc': this.memPrealloc = true; break;
       case 'rtc': this.rtc.push(o.arg!); break;
@@ -138,6 +139,26 @@ class Builder {
       case 'object': this.options.push({ kind: o.name, arg: o.arg! }); break;
     }
     return undefined;
+  }
+
+  /**
+   * `-set GROUP.ID.PROP=VALUE` (system/vl.c qemu_set_option): adds a property
+   * to an earlier QemuOpts option with that id. Applied for -device; other
+   * groups are listed. JSON -devices are not QemuOpts: QEMU does not find them.
+   */
+  private set(o: ArgvOption): void {
+    const m = /^([^.]{1,63})\.([^.]{1,63})\.([^=]{1,63})=/.exec(o.arg!);
+    const fail = (message: string): void => { this.options.push({ kind: 'fatal', arg: `${o.text}: ${message}` }); };
+    if (!m) return fail(`can't parse: "${o.arg}"`);
+    const [, group, id, prop] = m as unknown as [string, string, string, string];
+    if (['object', 'audiodev', 'machine', 'smp-opts', 'boot-opts'].includes(group)) return fail(`-set is not supported with ${group}`);
+    if (group !== 'device') {
+      this.listed.push({ text: o.text, name: 'set', effect: 'not-modelled' });
+      return;
+    }
+    const target = [...this.options].reverse().find((x) => x.kind === 'device' && !x.arg.startsWith('{') && qemuOptsPairs(x.arg, 'driver').some(([k, v]) => k === 'id' && v === id));
+    if (!target) return fail(`there is no device "${id}" defined`);
+    (target.set ??= []).push([prop, o.arg!.slice(m[0].length)]);
   }
 
   /**

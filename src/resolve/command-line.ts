@@ -12,7 +12,12 @@ import { parseJsonValue, parseObjectValue } from './values.js';
  * while it parses options (a -machine syntax error, another target's option):
  * its place in the order decides whether an earlier option's error wins.
  */
-export interface CommandLineOption { kind: 'global' | 'device' | 'object' | 'fatal'; arg: string }
+export interface CommandLineOption {
+  kind: 'global' | 'device' | 'object' | 'fatal';
+  arg: string;
+  /** Properties later `-set device.ID.PROP=VALUE` options added to this QemuOpts -device, in order. */
+  set?: Array<[string, string]>;
+}
 
 export interface AccelSpec { name: string; type: string; text: string; props: Array<[string, string]> }
 
@@ -49,7 +54,7 @@ export function parseCommandLine(options: readonly CommandLineOption[], accelArg
       if (error) return { ok: false, warnings, error };
     }
     if (o.kind === 'global') globals.push(r.value[0] as GlobalSpec);
-    else if (o.kind === 'device') devices.push(r.value[0] as DeviceSpec);
+    else if (o.kind === 'device') devices.push(withSet(r.value[0] as DeviceSpec, o.set ?? []));
     else objects.push(r.value[0] as ObjectSpec);
   }
   const accel = parseAccel(accelArg, types);
@@ -80,6 +85,14 @@ function objectOptionsError(spec: ObjectSpec, types: TypeModel): string | null {
     if (!parsed.ok && !parsed.bare) return parsed.abort ? parsed.reason : loc + parsed.reason;
   }
   return null;
+}
+
+/** qemu_opt_set appends: a property -set gives replaces the option's own (the last one wins). */
+function withSet(spec: DeviceSpec, set: ReadonlyArray<[string, string]>): DeviceSpec {
+  if (!set.length) return spec;
+  const props = new Map(spec.props);
+  for (const [k, v] of set) { props.delete(k); props.set(k, v); }
+  return { ...spec, props: [...props] };
 }
 
 /** Our messages drop QEMU's `warning: ` word, keeping any location prefix before it. */

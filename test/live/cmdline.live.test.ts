@@ -55,6 +55,11 @@ const CASES: Array<{ machine: string; nodefaults?: boolean; line: string[] }> = 
   { machine: 'pc-q35-10.0', line: ['-rtc', 'driftfix=fast'] },
   { machine: 'pc-q35-10.0', line: ['-mem-prealloc', '-object', 'memory-backend-ram,id=m0,size=1M'] },
   { machine: 'pc-i440fx-10.0', line: ['-win2k-hack', '-device', 'ide-cd,bus=ide.0'] },
+  // -set on an earlier QemuOpts -device (a JSON one is not QemuOpts), and its errors
+  { machine: 'pc-i440fx-10.0', line: ['-device', 'e1000,id=n', '-set', 'device.n.mac=52:54:00:00:00:09'] },
+  { machine: 'pc-i440fx-10.0', line: ['-device', 'e1000,id=n', '-set', 'device.n.bogus=1'] },
+  { machine: 'pc-i440fx-10.0', line: ['-device', '{"driver":"e1000","id":"j"}', '-set', 'device.j.mac=52:54:00:00:00:01'] },
+  { machine: 'pc-i440fx-10.0', line: ['-set', 'object.a.b=c'] },
   // QemuOpts -devices are created before JSON ones
   { machine: 'pc-i440fx-10.0', line: ['-device', '{"driver":"e1000","id":"j"}', '-device', 'e1000,id=o'] },
   // -readconfig: its device at the option's place

@@ -139,3 +139,14 @@ describe('sugar options', () => {
     expect(sugarOf(['-rtc', 'base=utc,driftfix=none']).sugar).toEqual([]);
   });
 });
+
+describe('-set', () => {
+  it('adds a property to an earlier QemuOpts -device with that id, and words QEMU\'s errors', () => {
+    const ok = parseQemuCommandLine(['-device', 'e1000,id=n', '-set', 'device.n.mac=52:54:00:00:00:09'], table);
+    expect(ok.ok && ok.line.options).toEqual([{ kind: 'device', arg: 'e1000,id=n', set: [['mac', '52:54:00:00:00:09']] }]);
+    const fatal = (words: string[]) => { const r = parseQemuCommandLine(words, table); return r.ok ? r.line.options.filter((o) => o.kind === 'fatal') : r.error; };
+    expect(fatal(['-set', 'foo'])).toEqual([{ kind: 'fatal', arg: '-set foo: can\'t parse: "foo"' }]);
+    expect(fatal(['-set', 'object.a.b=c'])).toEqual([{ kind: 'fatal', arg: '-set object.a.b=c: -set is not supported with object' }]);
+    expect(fatal(['-device', '{"driver":"e1000","id":"j"}', '-set', 'device.j.mac=x'])).toEqual([{ kind: 'fatal', arg: '-set device.j.mac=x: there is no device "j" defined' }]);
+  });
+});
