@@ -9,6 +9,7 @@
  * guest "--format"), and everything after `--` is QEMU's.
  */
 import type { OptionTable } from '../parse/option-table.js';
+import { isEnvWord, isProgramWord } from '../parse/qemu-argv.js';
 
 /** The tool's own options of resolve/explain, and whether each takes a value. */
 const OWN_OPTIONS: ReadonlyMap<string, boolean> = new Map([
@@ -64,7 +65,7 @@ export function splitQemuArgv(command: string, args: readonly string[], table: O
       continue;
     }
     // VAR=value and program words belong to the pasted QEMU line, not to the command.
-    if (wanted > 0 && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) && !/(^|\/)(qemu[\w-]*|kvm)$/.test(word)) {
+    if (wanted > 0 && !isEnvWord(word) && !isProgramWord(word)) {
       own.push(word);
       wanted--;
       continue;

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { QemuExitedError, QmpSession, runQemu, type QemuRunResult } from '../qemu/qmp.js';
 import type { ProbeContext } from './probes.js';
+import { compareNames } from '../util/names.js';
 
 /** A property name no QOM type has: a `-global` on it fails on the first object its driver reaches. */
 export const PROBE_PROPERTY = 'x-qom-compat-probe';
@@ -195,18 +196,7 @@ function treeObject(path: string, type: string): TreeObject {
   return m ? { path, type, realizeIndex: Number(m[1]) } : { path, type };
 }
 
-/** Name order with embedded numbers compared numerically: device[2] before device[10]. */
-export function compareNames(a: string, b: string): number {
-  const ca = a.match(/\d+|\D+/g) ?? [];
-  const cb = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-    const x = ca[i]!, y = cb[i]!;
-    if (x === y) continue;
-    if (/^\d/.test(x) && /^\d/.test(y)) return Number(x) - Number(y) || (x < y ? -1 : 1);
-    return x < y ? -1 : 1;
-  }
-  return ca.length - cb.length;
-}
+export { compareNames };
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {

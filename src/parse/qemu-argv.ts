@@ -36,6 +36,11 @@ export interface ScannedArgv {
 
 const ENV_WORD = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
+/** `LC_ALL=C`: an environment assignment a shell line starts with. */
+export function isEnvWord(word: string): boolean {
+  return ENV_WORD.test(word);
+}
+
 /** Leading environment assignments and the program name, as a shell would see them. */
 export function splitInvocation(words: readonly string[]): { env: string[]; program?: string; args: string[] } {
   let i = 0;

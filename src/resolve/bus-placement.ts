@@ -15,6 +15,7 @@ import { BusTree, SYSBUS_PATH, type BusNode } from './buses.js';
 import type { DeviceSpec } from './options.js';
 import type { ResolvedObject } from './result.js';
 import type { ShownValue } from './shown.js';
+import { compareNames } from '../util/names.js';
 
 /** What placement needs of an object being created (resolve's ObjectState). */
 export interface PlacedObject {
@@ -168,10 +169,8 @@ export class BusPlacement {
     return this.tree.addBus({ path: owner, type: 'unknown', fromDevice: true }, busName, busType ?? 'bus', `${owner}/${busName}`, true);
   }
 
-  /** The QOM path a -device gets (its id, else its place among the anonymous ones). */
   private devicePath(d: DeviceSpec): string {
-    if (d.id !== undefined) return `/machine/peripheral/${d.id}`;
-    return `/machine/peripheral-anon/device[${this.devices.slice(0, this.devices.indexOf(d)).filter((x) => x.id === undefined).length}]`;
+    return devicePath(this.devices, this.devices.indexOf(d));
   }
 
   /**
@@ -208,14 +207,16 @@ function ideUnit(obj: PlacedObject, bus: BusNode): void {
   if (!obj.userSet('serial')) obj.showDerived('serial', `QM${String(bus.index * 2 + unit + 1).padStart(5, '0')}`);
 }
 
+/** The QOM path the -device at `index` gets: its id, else its place among the anonymous ones. */
+export function devicePath(devices: readonly DeviceSpec[], index: number): string {
+  const d = devices[index]!;
+  if (d.id !== undefined) return `/machine/peripheral/${d.id}`;
+  return `/machine/peripheral-anon/device[${devices.slice(0, index).filter((x) => x.id === undefined).length}]`;
+}
+
 /** A bus name qbus_init made from the bus type and its counter (ide.6), not one a device chose. */
 function isAutomaticName(name: string, type: string): boolean {
   return name.startsWith(`${type.toLowerCase()}.`) && /\.\d+$/.test(name);
-}
-
-/** Name order with embedded numbers compared numerically (ide.9 before ide.10). */
-function compareNames(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 function escapeRegExp(s: string): string {

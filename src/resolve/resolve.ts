@@ -22,7 +22,7 @@ import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
 import type { Backends } from '../parse/backends.js';
-import { BusPlacement, PlacementError } from './bus-placement.js';
+import { BusPlacement, devicePath, PlacementError } from './bus-placement.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
 import { fromObservedValue, sameShown, shownText, type ShownValue } from './shown.js';
@@ -92,9 +92,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const nodefaults = req.nodefaults ?? false;
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
-    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, cpu)
-      // -machine memory-backend=ID: the machine takes that -object as its RAM and creates none of its own.
-      .filter((step) => ramBackend === undefined || typeof step !== 'object' || !('origin' in step) || !isBoardRamBackend(step, model.types));
+    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, ramBackend !== undefined, cpu);
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
@@ -166,7 +164,8 @@ type PlanStep = PlannedObject | 'deprecation' | { validateDevice: number };
 
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
 function planObjects(
-  defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, host: string, nodefaults: boolean, network: Network, cpu?: CpuOption,
+  defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, host: string, nodefaults: boolean, network: Network,
+  ownRam: boolean, cpu?: CpuOption,
 ): PlanStep[] {
   const types = model.types;
   const layoutNd = defs.machines.boardLayout(machine, true);
@@ -178,6 +177,9 @@ function planObjects(
     if (network.netdevs.length || network.legacy) off.add('net');
     board = boardObjects(layoutDf, layoutNd, off, (t) => types.isA(t, 'device') && !!types.property(t, 'netdev'));
   }
+
+  // -machine memory-backend=ID: the machine takes that -object as its RAM and creates none of its own.
+  if (ownRam) board = board.filter((o) => !isBoardRamBackend(o, types));
 
   // -cpu replaces the machine's default CPU type (the board's CPUs and their place stay); what
   // QEMU shows on it is what it showed on the model's own record (-cpu MODEL on a board like this).
@@ -208,7 +210,7 @@ function planObjects(
   const accel: PlannedObject = { path: null, type: cmd.accel.type, transient: false, origin: 'accel', early: true, option: `-accel ${cmd.accel.text}` };
   const keep = (t: string) => model.compatSlots(t, false).length > 0 || model.takesGlobals(t);
   const devices = cmd.devices.flatMap((d, i): PlanStep[] => {
-    const path = d.id !== undefined ? `/machine/peripheral/${d.id}` : `/machine/peripheral-anon/device[${cmd.devices.slice(0, i).filter((x) => x.id === undefined).length}]`;
+    const path = devicePath(cmd.devices, i);
     const type = types.deviceType(d.driver);
     const lone = defs.devices.get(recordKey('device', type, host));
     const records = lone?.objects;

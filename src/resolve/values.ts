@@ -622,10 +622,10 @@ export function parseJsonValue(prop: PropertyInfo, value: QemuJson, owner: strin
   const kind = classify(prop, owner);
   const name = prop.name;
   const wrongType = (expected: string): ValueResult => ({ ok: false, reason: `Invalid parameter type for '${name}', expected: ${expected}` });
-  const isInt = typeof value === 'object' && value !== null && !Array.isArray(value) && 'int' in value;
+  const int = isJsonInt(value) ? value.int : undefined;
   // A property QOM declares as plain "int" has a setter of its own, which may visit a list (memory-backend
   // host-nodes, thread-context node-affinity: uint16 lists in the QAPI schema): a list of integers is its value.
-  if (Array.isArray(value) && prop.type === 'int' && value.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x) && 'int' in x)) {
+  if (Array.isArray(value) && prop.type === 'int' && value.every(isJsonInt)) {
     return { ok: true, value: jsonText(value) };
   }
   // A QAPI list or structure property (virtio-blk iothread-vq-mapping: IOThreadVirtQueueMappingList) takes JSON of that shape.
@@ -636,17 +636,16 @@ export function parseJsonValue(prop: PropertyInfo, value: QemuJson, owner: strin
     case 'bool':
       return typeof value === 'boolean' ? run('keyval', prop, value ? 'on' : 'off', owner, ctx) : wrongType('boolean');
     case 'uint': case 'size': case 'size32': case 'blocksize': case 'cpu-uint-max': case 'hostmem-nonzero': {
-      if (!isInt) return { ok: false, reason: `Parameter '${name}' expects uint64` };
+      if (int === undefined) return { ok: false, reason: `Parameter '${name}' expects uint64` };
       // qobject_input_type_uint64 takes a negative integer too, as its two's complement.
-      const n = (value as { int: bigint }).int;
-      return run('keyval', prop, (n < 0n ? n + (1n << 64n) : n).toString(), owner, ctx);
+      return run('keyval', prop, (int < 0n ? int + (1n << 64n) : int).toString(), owner, ctx);
     }
     case 'int': case 'cpu-tsc-frequency':
-      if (!isInt || (value as { int: bigint }).int > I64_MAX) return wrongType('integer');
-      return run('keyval', prop, (value as { int: bigint }).int.toString(), owner, ctx);
+      if (int === undefined || int > I64_MAX) return wrongType('integer');
+      return run('keyval', prop, int.toString(), owner, ctx);
     case 'pci-devfn':
-      if (isInt) {
-        const devfn = (value as { int: bigint }).int;
+      if (int !== undefined) {
+        const devfn = int;
         if (devfn < -1n || devfn > 255n) return { ok: false, reason: `Parameter '${name}' expects a value between -1 and 255` };
         // Kept in the SLOT.FN form the string setter takes, so later steps read one notation.
         return { ok: true, value: devfn < 0n ? '-1' : `${(devfn >> 3n).toString(16)}.${devfn & 7n}` };
@@ -657,6 +656,10 @@ export function parseJsonValue(prop: PropertyInfo, value: QemuJson, owner: strin
     default:
       return typeof value === 'string' ? run('keyval', prop, value, owner, ctx) : wrongType('string');
   }
+}
+
+function isJsonInt(v: QemuJson): v is { int: bigint } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'int' in v;
 }
 
 /** Converts a value to the JSON form qom-get returns (bool → boolean, ints → bigint, strings) — identity mostly; and formats a value back for display. */
