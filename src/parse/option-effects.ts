@@ -7,7 +7,8 @@
  *
  * `no-property` is verified against QEMU by test/live/options.live.test.ts:
  * the composition tree and every property value are the same with and
- * without the option.
+ * without the option (except those that detach, take QMP, or need a Xen
+ * host or libraries; that file lists them).
  */
 
 export type OptionEffect =
