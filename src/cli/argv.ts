@@ -14,10 +14,13 @@ import { isEnvWord, isProgramWord } from '../parse/qemu-argv.js';
 /** The tool's own options of resolve/explain, and whether each takes a value. */
 const OWN_OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ['--format', true], ['--model', true], ['--defs', true], ['--arch', true], ['--args-file', true],
-  ['--all', false], ['--help', false], ['-h', false],
+  ['--all', false], ['--exit-code', false], ['--help', false], ['-h', false],
 ]);
 
-export const COMMANDS_WITH_QEMU_LINE = new Set(['resolve', 'explain']);
+export const COMMANDS_WITH_QEMU_LINE = new Set(['resolve', 'explain', 'diff']);
+
+/** Bare words a command takes before the QEMU line's own (explain's DRIVER.PROP, diff's two machines). */
+export const POSITIONALS: Readonly<Record<string, number>> = { resolve: 0, explain: 1, diff: 2 };
 
 export interface SplitArgv {
   /** What commander parses: the command, our options, and explain's target. */

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, QomCompatError } from '../errors.js';
-import { COMMANDS_WITH_QEMU_LINE, splitQemuArgv, tableLocation } from './argv.js';
+import { COMMANDS_WITH_QEMU_LINE, POSITIONALS, splitQemuArgv, tableLocation } from './argv.js';
 import type { OptionTable } from '../parse/option-table.js';
 import type { CliIo } from './io.js';
 
@@ -38,7 +38,7 @@ async function splitArgv(argv: string[]): Promise<{ own: string[]; line: QemuWor
   if (rest.includes('--help') || rest.includes('-h')) return { own: [...argv.slice(0, at), command!, '--help'], line: { words: [], table: undefined } };
   const { loadOptionTable } = await import('../load/option-table.js');
   const table = await loadOptionTable(tableLocation(rest));
-  const split = splitQemuArgv(command!, rest, table, command === 'explain' ? 1 : 0);
+  const split = splitQemuArgv(command!, rest, table, POSITIONALS[command!] ?? 0);
   return { own: [...argv.slice(0, at), ...split.own], line: { words: split.qemu, table } };
 }
 
@@ -94,6 +94,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .option('--no-cache', 'check afresh: do not reuse or store results (kept by content in $XDG_CACHE_HOME/qom-compat)')
     .action(async (paths: string[], opts) => setExit(await (await import('../commands/check.js')).runCheckCommand(paths, opts, io)));
 
+  program.command('compare')
+    .usage('(--all | <machine>...) [options]')
+    .description('machine types side by side: every property their compat lists touch, and its value under each (compare-machine-types.py, offline)')
+    .argument('[machine...]', 'machines to compare (pc-q35-8.2, q35-9.1, q35)')
+    .option('--all', 'every machine type')
+    .option('--raw', 'every row and every value as written (otherwise: on/true and off/false alike, rows where all agree dropped)')
+    .option('--explain', 'say in each cell which version\'s entry set it')
+    .option('--driver <glob>', 'only rows whose driver matches, e.g. \'virtio-*\'')
+    .addOption(formatOption(['table', 'csv', 'json', 'markdown']).default('table'))
+    .option('--defs <dir>', 'a definition directory; repeat for several binaries (columns per set and machine)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .addOption(archOption())
+    .addOption(new Option('--model <model>', 'compat model (default: the one the definitions\' binary implements)').choices(['qdev', 'object-compat']))
+    .action(async (machines: string[], opts) => setExit(await (await import('../commands/compare.js')).runCompare(machines, opts, io)));
+
   addQemuLineOptions(program.command('resolve')
     .usage('[options] [QEMU command line...]')
     .description('the objects a QEMU command line creates, and every property\'s value and why'))
@@ -105,6 +119,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .description('the full story of one property: type default, each compat entry and -global, the option, the final value')
     .argument('<DRIVER.PROP>', 'a type (or ancestor, or interface) and property, e.g. virtio-pci.disable-legacy'))
     .action(async (target: string, opts) => setExit(await (await import('../commands/explain.js')).runExplain(target, { ...opts, qemu: line.words, table: line.table! }, io)));
+
+  const diff = program.command('diff')
+    .usage('[options] <from-machine> <to-machine> [QEMU command line...]')
+    .description('what changes for a VM between two machine types: every property of every object whose value differs, both values, and where each came from')
+    .argument('<from-machine>', 'the machine type the VM has now')
+    .argument('<to-machine>', 'the machine type it would move to')
+    .option('--exit-code', 'exit 1 when there are differences')
+    .option('--args-file <file>', 'read the QEMU command line from a file, or stdin with -')
+    .addOption(new Option('--model <model>', 'compat model (default: the one the definitions\' binary implements)').choices(['qdev', 'object-compat']))
+    .addOption(formatOption()).addOption(defsOption()).addOption(archOption())
+    .addHelpText('after', QEMU_LINE_HELP);
+  diff.action(async (from: string, to: string, opts) => setExit(await (await import('../commands/diff.js')).runDiff(from, to, { ...opts, qemu: line.words, table: line.table! }, io)));
 
   return program;
 }

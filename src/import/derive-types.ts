@@ -20,6 +20,8 @@ export interface TypeFacts {
   /** type → property → default learned from an instance or a CPU model expansion */
   instanceDefaults: ReadonlyMap<string, ReadonlyMap<string, string>>;
   cpuModelTypes: ReadonlySet<string>;
+  /** CPU model type → property → what query-cpu-model-expansion (full) shows */
+  cpuExpansions: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** `-device help`: user-creatable device types with bus and aliases */
   deviceHelp: ReadonlyMap<string, { bus?: string; aliases: readonly string[] }>;
 }
@@ -74,7 +76,54 @@ export function deriveTypes(arch: string, facts: TypeFacts): TypesFile {
     if (defaults) { def.defaults = defaults; def.defaultsFrom = from!; }
     return def;
   });
+  placeExpansions(types, facts.cpuExpansions, (type, prop) => effectiveOf(type).get(prop)?.default);
   return { arch, types };
+}
+
+/**
+ * Stores what each CPU model's expansion shows, compactly: values every
+ * expanded model shows alike go once on their nearest common ancestor
+ * (x86_64-cpu), and each model keeps only what differs from that or from its
+ * own default. Every expanded model carries `expansion` (maybe empty), which
+ * tells the model that its ancestors' entries apply to it (TypeModel.expandedValue).
+ */
+export function placeExpansions(
+  defs: TypeDef[],
+  expanded: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  defaultOf: (type: string, prop: string) => string | null | undefined,
+): void {
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  const models = defs.filter((d) => expanded.has(d.name));
+  if (models.length === 0) return;
+  const chain = (name: string): string[] => {
+    const out: string[] = [];
+    for (let t: string | null | undefined = name; t && !out.includes(t); t = byName.get(t)?.parent) out.push(t);
+    return out;
+  };
+  const chains = models.map((m) => chain(m.name));
+  const common = chains[0]!.find((a) => !expanded.has(a) && chains.every((c) => c.includes(a)));
+  const shared = new Map<string, string>();
+  if (common) {
+    for (const [prop, value] of expanded.get(models[0]!.name)!) {
+      if (models.every((m) => expanded.get(m.name)!.get(prop) === value) && defaultOf(common, prop) !== value && defaultOf(common, prop) !== undefined) shared.set(prop, value);
+    }
+    if (shared.size) byName.get(common)!.expansion = sortedRecord(shared);
+  }
+  for (const m of models) {
+    const own = new Map<string, string>();
+    for (const [prop, value] of expanded.get(m.name)!) {
+      const def = defaultOf(m.name, prop);
+      if (def === undefined) continue; // not a property of the type as QMP lists it
+      if ((shared.get(prop) ?? def) !== value) own.set(prop, value);
+    }
+    m.expansion = sortedRecord(own);
+  }
+}
+
+function sortedRecord(values: ReadonlyMap<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of [...values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = values.get(k)!;
+  return out;
 }
 
 function propertyDefs(type: string, facts: TypeFacts): PropertyDef[] {

@@ -27,7 +27,7 @@ import { writeFileAtomic } from '../util/fs-atomic.js';
 import { deriveMachines } from './derive-machines.js';
 import { deriveTypes, type TypeFacts } from './derive-types.js';
 import { listProperties, listTypes, queryMachines, typesImplementing, type QmpMachine, type QmpProperty } from './qmp-introspect.js';
-import { probeBoard, probeDeviceClasses, probeInstanceDefaults, type BoardObject, type ProbeContext } from './probes.js';
+import { probeBoard, probeCpuExpansions, probeDeviceClasses, probeInstanceDefaults, type BoardObject, type ProbeContext } from './probes.js';
 import { learnOptionalEntries } from './optional.js';
 import { probeDeviceHelp } from './device-help.js';
 import { probeOptionTable } from './probe-options.js';
@@ -94,6 +94,9 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
     properties: (intro.properties.get(t.name) ?? []).filter((p) => p.defaultValue === undefined).map((p) => p.name),
   })));
 
+  opts.progress('expanding CPU models (query-cpu-model-expansion)');
+  const cpuExpansions = await probeCpuExpansions(ctx, intro.types.map((t) => t.name));
+
   const facts: TypeFacts = {
     types: intro.types,
     implementers: intro.implementers,
@@ -103,6 +106,7 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
     moduleTypes: new Set(classes.moduleTypes),
     instanceDefaults,
     cpuModelTypes: new Set(intro.implementers.get('cpu') ?? []),
+    cpuExpansions,
     deviceHelp,
   };
   const typesFile = deriveTypes(arch, facts);

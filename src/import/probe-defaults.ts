@@ -70,6 +70,46 @@ async function cpuModelDefaults(ctx: ProbeContext, wanted: TypeRequest[]): Promi
   return new Map(results.flat());
 }
 
+/**
+ * What query-cpu-model-expansion (full) shows for every CPU model QEMU lists,
+ * under `-M none` and TCG: the values a CPU of that model has once realize has
+ * expanded it (levels, cache info, model-id, ...), which the peer tool
+ * compare-machine-types.py reads too. Models the accelerator cannot expand
+ * (host needs KVM) are left out. Lists and structures have no value text and are skipped.
+ */
+export async function probeCpuExpansions(ctx: ProbeContext, typeNames: readonly string[]): Promise<Map<string, Map<string, string>>> {
+  const known = new Set(typeNames);
+  const out = new Map<string, Map<string, string>>();
+  await withSession(ctx, EMPTY_MACHINE, async (qmp) => {
+    let defs: Obj[];
+    try {
+      defs = (await qmp.execute('query-cpu-definitions')) as Obj[];
+    } catch (e) {
+      if (e instanceof QmpError) return; // a target without CPU model expansion
+      throw e;
+    }
+    const models = defs.filter((d) => known.has(d.typename as string))
+      .map((d) => ({ model: d.name as string, type: d.typename as string }))
+      .sort((a, b) => (a.type < b.type ? -1 : 1));
+    for (const m of models) {
+      let props: Obj;
+      try {
+        props = await expansion(qmp, m.model);
+      } catch (e) {
+        if (e instanceof QmpError) continue;
+        throw e;
+      }
+      const values = new Map<string, string>();
+      for (const [name, v] of Object.entries(props)) {
+        const text = renderValue(v);
+        if (text !== null) values.set(name, text);
+      }
+      out.set(m.type, values);
+    }
+  });
+  return out;
+}
+
 async function expansion(qmp: QmpSession, model: string, props?: Record<string, boolean>): Promise<Obj> {
   const r = (await qmp.execute('query-cpu-model-expansion', { type: 'full', model: props ? { name: model, props } : { name: model } })) as Obj;
   return (r.model as Obj).props as Obj;

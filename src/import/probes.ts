@@ -33,4 +33,4 @@ export interface BoardObject {
 
 export { probeBoard } from './probe-board.js';
 export { probeDeviceClasses } from './probe-classes.js';
-export { probeInstanceDefaults } from './probe-defaults.js';
+export { probeCpuExpansions, probeInstanceDefaults } from './probe-defaults.js';

@@ -79,6 +79,9 @@ export const TypeSchema = z.strictObject({
   defaults: z.record(z.string().min(1), z.string()).optional().describe(
     'New defaults of inherited properties, by name (e.g. each x86 CPU model\'s feature defaults); one object, not ~300 redeclarations'),
   defaultsFrom: z.enum(['qmp', 'instance', 'cpu-model']).optional().describe('How the "defaults" were learned'),
+  expansion: z.record(z.string().min(1), z.string()).optional().describe(
+    'CPU models: what query-cpu-model-expansion (full) shows under -M none, by property, where that differs from the default; ' +
+    'realize expands a CPU the same way (levels, cache info, model-id), and compare-machine-types.py reads these'),
 });
 
 export const TypesFileSchema = z.strictObject({

@@ -36,6 +36,8 @@ export interface QomType {
   readonly aliases?: readonly string[];
   /** Properties declared or redeclared on this type (not inherited ones). */
   readonly ownProperties: ReadonlyMap<string, QomProperty>;
+  /** CPU models: what query-cpu-model-expansion shows where it differs from the default (what realize makes of it). */
+  readonly expansion?: Readonly<Record<string, string>>;
 }
 
 interface PropertyLookup { readonly has: boolean; readonly typed: QomProperty | undefined }
@@ -108,6 +110,22 @@ export class TypeModel {
   /** The abstract flag, without converting the type. */
   isAbstract(type: string): boolean {
     return this.types.get(type)?.abstract ?? this.raw.get(type)?.abstract ?? false;
+  }
+
+  /** What query-cpu-model-expansion shows for `prop` of CPU model `type`, where it differs from the default. */
+  expandedValue(type: string, prop: string): string | undefined {
+    // Only expanded models carry `expansion`; an ancestor's holds what all of them show alike.
+    if (!this.ownExpansion(type)) return undefined;
+    for (const t of this.ancestry(type)) {
+      const e = this.ownExpansion(t);
+      if (e && Object.hasOwn(e, prop)) return e[prop];
+    }
+    return undefined;
+  }
+
+  private ownExpansion(type: string): Readonly<Record<string, string>> | undefined {
+    const t = this.types.get(type);
+    return t ? t.expansion : this.raw.get(type)?.expansion;
   }
 
   /** Whether `type` itself declares `prop` (a full or a default-only declaration), without converting it. */
@@ -377,5 +395,6 @@ function toQomType(def: TypeDef): QomType {
     ...(def.bus !== undefined ? { bus: def.bus } : {}),
     ...(def.aliases ? { aliases: def.aliases } : {}),
     ownProperties,
+    ...(def.expansion ? { expansion: def.expansion } : {}),
   };
 }

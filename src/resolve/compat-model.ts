@@ -26,6 +26,14 @@ export interface CompatModel {
   isHotpluggable(driver: string): boolean;
 }
 
+/**
+ * The model the imported binary implements: a binary with the RFC has the
+ * abstract `object-compat` type (qom-list-types lists it), QEMU 10.0.2 not.
+ */
+export function definitionsModel(types: TypeModel): CompatModelName {
+  return types.has('object-compat') ? 'object-compat' : 'qdev';
+}
+
 export function compatModel(name: CompatModelName, types: TypeModel): CompatModel {
   return name === 'qdev' ? qdevModel(types) : objectCompatModel(types);
 }
