@@ -96,12 +96,10 @@ export function buildCompatTable(sets: readonly CompareSet[], opts: CompareOptio
   const plans = sets.map((set) => planSet(set, opts.machines));
   const keys = new Map<string, Set<string>>();
   for (const plan of plans) {
-    for (const m of plan.machines) {
-      for (const [driver, props] of m.entries) {
-        let set = keys.get(driver);
-        if (!set) keys.set(driver, (set = new Set()));
-        for (const p of props.keys()) set.add(p);
-      }
+    for (const [driver, props] of plan.reaching) {
+      let set = keys.get(driver);
+      if (!set) keys.set(driver, (set = new Set()));
+      for (const p of props.keys()) set.add(p);
     }
   }
   const columns = plans.flatMap((p) => p.machines.map((m) => ({ set: p.set.label, machine: m.name, qemuVersion: p.set.defs.qemuVersion })));
@@ -116,8 +114,9 @@ export function buildCompatTable(sets: readonly CompareSet[], opts: CompareOptio
       for (const plan of plans) {
         // What the row's type gives the property, whichever entry a machine has: worked out once per set.
         const facts = rowFacts(plan.set, driver, property);
+        const candidates = plan.reaching.get(driver)?.get(property);
         for (const m of plan.machines) {
-          const entry = m.entries.get(driver)?.get(property);
+          const entry = candidates && lastEntry(candidates, m.chainIndex);
           cells.push(entry ? facts.withEntry(entry) : facts.withoutEntry);
         }
       }
@@ -130,30 +129,65 @@ export function buildCompatTable(sets: readonly CompareSet[], opts: CompareOptio
 
 interface MachinePlan {
   readonly name: string;
-  /** Last entry per type and property, entries on abstract drivers expanded to concrete types. */
-  readonly entries: ReadonlyMap<string, ReadonlyMap<string, SourcedCompatEntry>>;
+  /** By version number (SetPlan): its place in the machine's chain, 0 for the machine itself, growing towards the newest; -1 outside. */
+  readonly chainIndex: Int32Array;
 }
 
-interface SetPlan { readonly set: CompareSet; readonly machines: readonly MachinePlan[] }
+/** An entry that reaches a (type, property), and the number of the version that appends it. */
+interface Candidate { readonly entry: SourcedCompatEntry; readonly version: number }
+
+interface SetPlan {
+  readonly set: CompareSet;
+  readonly machines: readonly MachinePlan[];
+  /**
+   * type → property → every entry of any version that reaches it, entries on
+   * abstract drivers expanded to concrete types. Built from each version's own
+   * entries once: the versions' lists are shared along the inheritance chains.
+   */
+  readonly reaching: ReadonlyMap<string, ReadonlyMap<string, readonly Candidate[]>>;
+}
 
 function planSet(set: CompareSet, wanted: readonly string[] | undefined): SetPlan {
   const { machines } = set.defs;
   const names = machines.all().map((m) => m.name).filter((n) => !wanted || wanted.includes(n)).sort(comparePeerMachines);
+  const chains = names.map((name) => machines.chain(name).map((m) => m.name));
+  const versions = [...new Set(chains.flat())];
+  const number = new Map(versions.map((v, i) => [v, i]));
+  const plans = names.map((name, k) => {
+    const chainIndex = new Int32Array(versions.length).fill(-1);
+    chains[k]!.forEach((v, i) => { chainIndex[number.get(v)!] = i; });
+    return { name, chainIndex };
+  });
   const impls = new Implementations(set.model.types);
-  return {
-    set,
-    machines: names.map((name) => {
-      const entries = new Map<string, Map<string, SourcedCompatEntry>>();
-      for (const e of machines.compatProps(name)) {
-        for (const t of impls.of(e.driver) ?? [e.driver]) {
-          let props = entries.get(t);
-          if (!props) entries.set(t, (props = new Map()));
-          props.set(e.property, e);
-        }
+  const reaching = new Map<string, Map<string, Candidate[]>>();
+  for (const [version, name] of versions.entries()) {
+    for (const entry of machines.get(name)!.ownCompat) {
+      for (const t of impls.of(entry.driver) ?? [entry.driver]) {
+        let props = reaching.get(t);
+        if (!props) reaching.set(t, (props = new Map()));
+        let list = props.get(entry.property);
+        if (!list) props.set(entry.property, (list = []));
+        list.push({ entry, version });
       }
-      return { name, entries };
-    }),
-  };
+    }
+  }
+  return { set, machines: plans, reaching };
+}
+
+/**
+ * The entry a machine applies last among those that reach the property: QEMU
+ * applies the newest version's entries first and the machine's own last, each
+ * version's in order.
+ */
+function lastEntry(candidates: readonly Candidate[], chainIndex: Int32Array): SourcedCompatEntry | undefined {
+  let best: Candidate | undefined;
+  let bestAt = Infinity;
+  for (const c of candidates) {
+    const at = chainIndex[c.version]!;
+    if (at < 0) continue;
+    if (at < bestAt || (at === bestAt && c.entry.index > best!.entry.index)) { best = c; bestAt = at; }
+  }
+  return best?.entry;
 }
 
 /**
@@ -187,7 +221,21 @@ interface RowFacts {
   withEntry(entry: SourcedCompatEntry): CompareCell;
 }
 
+/** The row's facts, with one cell per entry: machines sharing an entry share the cell. */
 function rowFacts(set: CompareSet, type: string, prop: string): RowFacts {
+  const facts = typeFacts(set, type, prop);
+  const cells = new Map<SourcedCompatEntry, CompareCell>();
+  return {
+    withoutEntry: facts.withoutEntry,
+    withEntry(entry) {
+      let cell = cells.get(entry);
+      if (!cell) cells.set(entry, (cell = facts.withEntry(entry)));
+      return cell;
+    },
+  };
+}
+
+function typeFacts(set: CompareSet, type: string, prop: string): RowFacts {
   const types = set.model.types;
   if (!types.has(type)) {
     return {
