@@ -15,12 +15,13 @@ import { isEnvWord, isProgramWord } from '../parse/qemu-argv.js';
 const OWN_OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ['--format', true], ['--model', true], ['--defs', true], ['--arch', true], ['--args-file', true],
   ['--all', false], ['--exit-code', false], ['--help', false], ['-h', false],
+  ['--from', true], ['--to', true], ['--machine', true],
 ]);
 
-export const COMMANDS_WITH_QEMU_LINE = new Set(['resolve', 'explain', 'diff']);
+export const COMMANDS_WITH_QEMU_LINE = new Set(['resolve', 'explain', 'diff', 'abi-check']);
 
 /** Bare words a command takes before the QEMU line's own (explain's DRIVER.PROP, diff's two machines). */
-export const POSITIONALS: Readonly<Record<string, number>> = { resolve: 0, explain: 1, diff: 2 };
+export const POSITIONALS: Readonly<Record<string, number>> = { resolve: 0, explain: 1, diff: 2, 'abi-check': 0 };
 
 export interface SplitArgv {
   /** What commander parses: the command, our options, and explain's target. */

@@ -20,6 +20,15 @@ export async function main(argv: string[], io?: CliIo): Promise<number> {
   try {
     const { own, line } = await splitArgv(argv);
     const program = buildProgram(cli, (code) => { status.code = code; }, line);
+    // A bare `qom-compat` asked for nothing: say what it can do, and exit as a usage error.
+    if (own.length === 0) {
+      cli.err(program.helpInformation());
+      return EXIT.usage;
+    }
+    if (own.length === 1 && (own[0] === '--version' || own[0] === '-V')) {
+      cli.out(`${await versionLine()}\n`);
+      return EXIT.ok;
+    }
     await program.parseAsync(own, { from: 'user' });
     return status.code;
   } catch (e) {
@@ -53,7 +62,7 @@ backslash-newline continuations. Options that resolve does not apply are listed 
 function addQemuLineOptions(cmd: Command): Command {
   return cmd
     .option('--args-file <file>', 'read the QEMU command line from a file, or stdin with -')
-    .addOption(new Option('--model <model>', 'qdev: QEMU 10.0 as released; object-compat: the OBJECT_COMPAT RFC').choices(['qdev', 'object-compat']).default('object-compat'))
+    .addOption(new Option('--model <model>', 'qdev: QEMU 10.0 as released; object-compat: the OBJECT_COMPAT RFC (default: the one the definitions\' binary implements)').choices(['qdev', 'object-compat']))
     .addOption(formatOption()).addOption(defsOption()).addOption(archOption())
     .addHelpText('after', QEMU_LINE_HELP);
 }
@@ -61,6 +70,7 @@ function addQemuLineOptions(cmd: Command): Command {
 function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWords): Command {
   const program = new Command('qom-compat')
     .description('What a QEMU machine type really gives each object: compat properties, -global, and why')
+    .option('-V, --version', 'print the tool\'s version and the QEMU version of its embedded definitions')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError(false);
@@ -87,7 +97,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
 
   program.command('check')
     .description('check machine definition files (the CI gate): chains, schema, compat entries against the type model')
-    .argument('[path...]', 'definition files or directories (default: the embedded machines/)')
+    .argument('[path...]', 'definition files or directories (default: ./machines when there is one, else the embedded machines/)')
     .addOption(formatOption(['text', 'json', 'github']))
     .option('--strict', 'fail on warnings too')
     .option('--arch <arch>', 'only this architecture\'s directory when searching a machines/ root; the embedded definitions lent to files that name no architecture')
@@ -132,7 +142,35 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .addHelpText('after', QEMU_LINE_HELP);
   diff.action(async (from: string, to: string, opts) => setExit(await (await import('../commands/diff.js')).runDiff(from, to, { ...opts, qemu: line.words, table: line.table! }, io)));
 
+  program.command('abi-check')
+    .usage('--from <dir> [--to <dir>] [--machine <name>]... [options] [QEMU command line...]')
+    .description('for every machine type two imports both have, what the guest sees differently on the new binary (exit 1 when anything does)')
+    .requiredOption('--from <dir>', 'definitions of the old binary (e.g. machines/qemu-7.2/x86_64)')
+    .option('--to <dir>', 'definitions of the new binary (default: the embedded ones)')
+    .option('--machine <name>', 'only this machine type; repeat for more', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--args-file <file>', 'read the QEMU command line from a file, or stdin with -')
+    .addOption(new Option('--model <model>', 'compat model for both (default: the one each binary implements)').choices(['qdev', 'object-compat']))
+    .addOption(formatOption(['text', 'json', 'markdown'])).addOption(archOption())
+    .addHelpText('after', `
+Without a QEMU command line, each machine type's board is compared with and without -nodefaults;
+with one (-nodefaults -device virtio-net-pci ...), that configuration (its -M limits the machines).`)
+    .action(async (opts) => setExit(await (await import('../commands/abi-check.js')).runAbiCheck({ ...opts, qemu: line.words, table: line.table! }, io)));
+
   return program;
+}
+
+/** The tool's version and the QEMU version of the embedded definitions. */
+async function versionLine(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { EMBEDDED_MACHINES_DIR, DEFAULT_ARCH } = await import('../load/paths.js');
+  const pkg = JSON.parse(readFileSync(join(EMBEDDED_MACHINES_DIR, '..', 'package.json'), 'utf8')) as { version: string };
+  let data = 'no embedded definitions';
+  try {
+    const machines = JSON.parse(readFileSync(join(EMBEDDED_MACHINES_DIR, DEFAULT_ARCH, 'machines.json'), 'utf8')) as { qemu?: { version?: string } };
+    data = `definitions: QEMU ${machines.qemu?.version ?? 'unknown'} (${DEFAULT_ARCH})`;
+  } catch { /* reported as absent */ }
+  return `qom-compat ${pkg.version}, ${data}`;
 }
 
 function reportError(e: unknown, io: CliIo): number {

@@ -4,6 +4,8 @@ import { EXIT } from '../errors.js';
 import { cacheDir, cacheKey, readCached, writeCached } from '../check/cache.js';
 import { contextFiles, discoverSets, siblingTypeFiles } from '../check/discover.js';
 import { REQUIRED_FILES } from '../load/file-names.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from '../load/paths.js';
 import { schemaFilePath } from '../load/schema-files.js';
 import { formatGithub } from '../check/report-github.js';
@@ -27,8 +29,11 @@ export interface CheckOptions {
 
 export async function checkPaths(paths: readonly string[], opts: Omit<CheckOptions, 'format'> = {}): Promise<CheckResult> {
   const cwd = opts.cwd ?? process.cwd();
+  // Run from a repository of definitions, `check` alone means that repository's machines/.
+  const local = join(cwd, 'machines');
+  const defaultRoot = existsSync(local) && statSync(local).isDirectory() ? local : EMBEDDED_MACHINES_DIR;
   const sets = discoverSets({
-    paths, cwd, defaultRoot: EMBEDDED_MACHINES_DIR, contextRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}),
+    paths, cwd, defaultRoot, contextRoot: EMBEDDED_MACHINES_DIR, ...(opts.arch ? { arch: opts.arch } : {}),
   });
   const cache = opts.cacheDir === undefined ? undefined : {
     dir: opts.cacheDir,

@@ -1,6 +1,8 @@
 /** `qom-compat explain -M <machine> DRIVER.PROP`: the full story of one property. */
 import type { CliIo } from '../cli/io.js';
-import { UsageError } from '../errors.js';
+import { UnknownNameError, UsageError } from '../errors.js';
+import type { TypeModel } from '../model/types.js';
+import { closestMatches } from '../util/suggest.js';
 import { compatModel } from '../resolve/compat-model.js';
 import type { ResolvedProperty, ResolveResult, TraceStep, ValueSource } from '../resolve/result.js';
 import { toJsonText } from './common.js';
@@ -54,7 +56,9 @@ export async function runExplain(target: string, opts: ResolveCliOptions, io: Cl
   if ('exit' in r) return r.exit;
   const result = r.result;
   const types = compatModel(result.model, r.defs.types).types;
-  const e = explain(result, (t, d) => types.isA(t, d), driver, property);
+  checkTarget(types, driver, property);
+  // A -device alias (virtio-net) stands for its type, as -global and -device take it.
+  const e = explain(result, (t) => types.isA(t, types.deviceType(driver)), driver, property);
   if (opts.format === 'json') {
     io.out(toJsonText({ ...e, commandLine: r.notes }));
     return exitCodeOf(result);
@@ -82,4 +86,19 @@ export async function runExplain(target: string, opts: ResolveCliOptions, io: Cl
   if (result.outcome === 'started') renderNotes(r.notes, io);
   renderMessages(result, io);
   return exitCodeOf(result);
+}
+
+/**
+ * The target must name a type (or -device alias) and a property that type or
+ * one of its concrete subtypes has: otherwise the question has no answer, and
+ * a typo gets "did you mean" (exit 2) instead of an empty story.
+ */
+function checkTarget(types: TypeModel, driver: string, property: string): void {
+  const type = types.deviceType(driver);
+  if (!types.has(type)) throw new UnknownNameError('type', driver, closestMatches(driver, types.names()));
+  if (types.hasProperty(type, property)) return;
+  const subtypes = types.concreteSubtypes(type);
+  if (subtypes.some((t) => types.hasProperty(t, property))) return;
+  const known = new Set([...types.properties(type).keys(), ...subtypes.flatMap((t) => [...types.properties(t).keys()])]);
+  throw new UnknownNameError('property', `${driver}.${property}`, closestMatches(property, known).map((n) => `${driver}.${n}`));
 }

@@ -1,7 +1,8 @@
 /** `qom-compat import --qemu <binary>`: writes definitions learned from a real QEMU. */
 import type { CliIo } from '../cli/io.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, QemuProbeError, UsageError } from '../errors.js';
 import { importDefinitions } from '../import/importer.js';
+import { QemuExitedError, QmpError } from '../qemu/qmp.js';
 
 /** A name filter from a --machines/--devices regular expression; undefined without one. */
 function nameFilter(option: string, source: string | undefined): ((n: string) => boolean) | undefined {
@@ -16,10 +17,30 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
   const deviceFilter = nameFilter('--devices', opts.devices);
   const started = Date.now();
   const progress = (msg: string) => io.err(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
-  const r = await importDefinitions({
-    binary: opts.qemu, outRoot: opts.out, progress, ...(filter ? { machineFilter: filter } : {}), ...(deviceFilter ? { deviceFilter } : {}),
-    ...(opts.cpuModels ? { cpuModels: true } : {}),
-  });
+  let r: Awaited<ReturnType<typeof importDefinitions>>;
+  try {
+    r = await importDefinitions({
+      binary: opts.qemu, outRoot: opts.out, progress, ...(filter ? { machineFilter: filter } : {}), ...(deviceFilter ? { deviceFilter } : {}),
+      ...(opts.cpuModels ? { cpuModels: true } : {}),
+    });
+  } catch (e) {
+    throw asProbeError(opts.qemu, e);
+  }
   io.out(`wrote ${r.dir}: ${r.machines} machines, ${r.types} types, ${r.layouts} board layouts (QEMU ${r.version}, ${r.seconds.toFixed(1)} s)\n`);
   return EXIT.ok;
+}
+
+/**
+ * A binary that says it is QEMU but does not behave like one (no QMP greeting,
+ * an answer the import cannot use) is the binary's problem, reported as such
+ * (exit 3), not as a crash of the tool.
+ */
+function asProbeError(binary: string, e: unknown): unknown {
+  if (e instanceof QemuExitedError) {
+    const how = e.result.signal ? `was killed (${e.result.signal})` : `exited with status ${e.result.code}`;
+    const said = e.result.stderr.trim().split('\n').slice(-3).join(' / ');
+    return new QemuProbeError(`${binary} ${how} before answering QMP${said ? `: ${said}` : ''}`);
+  }
+  if (e instanceof QmpError) return new QemuProbeError(`${binary}: QMP ${e.message}`);
+  return e;
 }

@@ -51,7 +51,7 @@ export function readQemuLine(words: readonly string[], argsFile: string | undefi
   return parsed;
 }
 
-export function toRequest(line: QemuCommandLine, model: CompatModelName, defaultMachine: string | undefined): ResolveRequest {
+export function toRequest(line: QemuCommandLine, model: CompatModelName | undefined, defaultMachine: string | undefined): ResolveRequest {
   return {
     machine: line.machine ?? defaultMachine ?? 'pc',
     ...(line.accel !== undefined ? { accel: line.accel } : {}),
@@ -64,7 +64,7 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName, default
     ...(line.legacyNetwork ? { legacyNetwork: true } : {}),
     ...(line.sugar.length ? { sugar: line.sugar } : {}),
     ...(line.accelConflict ? { accelError: 'The -accel and "-machine accel=" options are incompatible' } : {}),
-    model,
+    ...(model ? { model } : {}),
   };
 }
 

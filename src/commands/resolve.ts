@@ -15,7 +15,8 @@ export interface ResolveCliOptions extends DefinitionOptions {
   qemu: string[];
   table: OptionTable;
   argsFile?: string;
-  model: CompatModelName;
+  /** undefined: the model the definitions' binary implements. */
+  model?: CompatModelName;
   format: OutputFormat;
   all?: boolean;
 }

@@ -41,9 +41,13 @@ export interface CompareColumn {
  * - optional-skipped: an optional entry on a type without the property, which QEMU skips;
  * - unknown-driver: the binary has no such type;
  * - unknown-property: the type has no such property;
- * - unknown-default: the type has the property, but its default was not learned.
+ * - unknown-default: the type has the property, but its default was not learned;
+ * - compat-unknown: the set's binary reports no compat lists (QEMU before 9.1; see abi-check).
  */
-export type CellKind = 'compat' | 'default' | 'not-applied' | 'reset' | 'optional-skipped' | 'unknown-driver' | 'unknown-property' | 'unknown-default';
+export type CellKind = 'compat' | 'default' | 'not-applied' | 'reset' | 'optional-skipped' | 'unknown-driver' | 'unknown-property' | 'unknown-default' | 'compat-unknown';
+
+/** The cell of a set whose binary reports no compat lists (QEMU before 9.1). */
+export const COMPAT_UNKNOWN = 'No compat lists (QEMU < 9.1)';
 
 /** Why a cell differs from what compare-machine-types.py shows (the README lists each). */
 export type PeerDifference =
@@ -237,6 +241,11 @@ function rowFacts(set: CompareSet, type: string, prop: string): RowFacts {
 
 function typeFacts(set: CompareSet, type: string, prop: string): RowFacts {
   const types = set.model.types;
+  if (!set.defs.machines.compatListsKnown) {
+    // QEMU before 9.1 does not say what its machine types' compat lists hold.
+    const unknown: CompareCell = { value: COMPAT_UNKNOWN, kind: 'compat-unknown' };
+    return { withoutEntry: unknown, withEntry: () => unknown };
+  }
   if (!types.has(type)) {
     return {
       withoutEntry: { value: PEER_TEXT.unavailableDriver, kind: 'unknown-driver' },

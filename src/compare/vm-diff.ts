@@ -19,6 +19,8 @@ export interface DiffSide {
 
 export interface PropertyDiff {
   path: string | null;
+  /** Where the old side has the object, when it is elsewhere in the tree (moved). */
+  fromPath?: string | null;
   type: string;
   property: string;
   /** undefined: the object has no such property under that machine type. */
@@ -26,7 +28,12 @@ export interface PropertyDiff {
   to?: DiffSide;
 }
 
-export interface ObjectDiff { path: string | null; type: string; in: 'from' | 'to' }
+/**
+ * An object only one side has (`from`, `to`), or one both have at different
+ * places in the tree (`moved`: QEMU made it another object's child), matched
+ * by type and order; `fromPath` is where the old side has it.
+ */
+export interface ObjectDiff { path: string | null; type: string; in: 'from' | 'to' | 'moved'; fromPath?: string | null }
 
 export interface VmDiff {
   from: DiffEnd;
@@ -44,12 +51,21 @@ export function diffResults(a: ResolveResult, b: ResolveResult): VmDiff {
   const right = keyed(b.objects);
   const objects: ObjectDiff[] = [];
   const properties: PropertyDiff[] = [];
+  const onlyLeft: ResolvedObject[] = [];
   for (const [key, o] of left) {
     const other = right.get(key);
-    if (!other) { objects.push({ path: o.path, type: o.type, in: 'from' }); continue; }
+    if (!other) { onlyLeft.push(o); continue; }
     properties.push(...diffObject(o, other));
   }
-  for (const [key, o] of right) if (!left.has(key)) objects.push({ path: o.path, type: o.type, in: 'to' });
+  const onlyRight = [...right].filter(([key]) => !left.has(key)).map(([, o]) => o);
+  for (const o of onlyLeft) {
+    const k = onlyRight.findIndex((r) => r.type === o.type);
+    if (k < 0) { objects.push({ path: o.path, type: o.type, in: 'from' }); continue; }
+    const [moved] = onlyRight.splice(k, 1);
+    objects.push({ path: moved!.path, type: o.type, in: 'moved', fromPath: o.path });
+    properties.push(...diffObject(o, moved!));
+  }
+  for (const o of onlyRight) objects.push({ path: o.path, type: o.type, in: 'to' });
   return {
     from: end(a),
     to: end(b),
@@ -67,25 +83,36 @@ export function hasDifferences(d: VmDiff): boolean {
 const end = (r: ResolveResult): DiffEnd => ({ machine: r.machine, outcome: r.outcome, error: r.error });
 
 /**
- * Objects by QOM path; objects outside the tree (migration, the accelerator,
- * transient NIC probes) by type and their rank among such objects of that type.
+ * Objects by identity. Transient objects (NIC model probes, an unused
+ * pflash) are left out: QEMU destroys them during start-up, the guest never
+ * sees them. A board device without a parent is named by QEMU in creation
+ * order (/machine/unattached/device[N]), which shifts when another binary or
+ * machine version creates one more or one less: such a segment is matched by
+ * its type and its rank among unattached devices of that type instead.
+ * Objects outside the tree (migration, the accelerator) go by type and rank.
  */
 function keyed(objects: readonly ResolvedObject[]): Map<string, ResolvedObject> {
   const out = new Map<string, ResolvedObject>();
-  const seen = new Map<string, number>();
-  for (const o of objects) {
-    let key: string;
-    if (o.path !== null && !o.transient) key = o.path;
-    else {
-      const base = `${o.transient ? 'transient' : 'outside'}:${o.type}`;
-      const n = seen.get(base) ?? 0;
-      seen.set(base, n + 1);
-      key = `${base}#${n}`;
-    }
-    out.set(key, o);
+  const rank = new Map<string, number>();
+  const unattached = new Map<string, string>();
+  const next = (base: string) => {
+    const n = rank.get(base) ?? 0;
+    rank.set(base, n + 1);
+    return `${base}#${n}`;
+  };
+  const kept = objects.filter((o) => !o.transient);
+  // Ranks first: a device's instance_init children may be listed before it.
+  for (const o of kept) if (o.path !== null && UNATTACHED.exec(o.path)?.[0] === o.path) unattached.set(o.path, next(`/machine/unattached/${o.type}`));
+  for (const o of kept) {
+    if (o.path === null) { out.set(next(`outside:${o.type}`), o); continue; }
+    const m = UNATTACHED.exec(o.path);
+    const owner = m && unattached.get(m[0]);
+    out.set(owner ? owner + o.path.slice(m[0].length) : o.path, o);
   }
   return out;
 }
+
+const UNATTACHED = /^\/machine\/unattached\/device\[\d+\]/;
 
 function diffObject(a: ResolvedObject, b: ResolvedObject): PropertyDiff[] {
   const out: PropertyDiff[] = [];
@@ -96,7 +123,7 @@ function diffObject(a: ResolvedObject, b: ResolvedObject): PropertyDiff[] {
     const p = left.get(name);
     const q = right.get(name);
     if (p && q && sameValue(p, q)) continue;
-    out.push({ path: b.path ?? a.path, type: b.type, property: name, ...(p ? { from: side(p) } : {}), ...(q ? { to: side(q) } : {}) });
+    out.push({ path: b.path ?? a.path, ...(a.path !== b.path ? { fromPath: a.path } : {}), type: b.type, property: name, ...(p ? { from: side(p) } : {}), ...(q ? { to: side(q) } : {}) });
   }
   return out;
 }

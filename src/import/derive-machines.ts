@@ -24,7 +24,9 @@ export const entryKey = (e: { driver: string; property: string }): string => `${
 
 export function deriveMachines(machines: readonly QmpMachine[], opts: DeriveOptions): MachinesFile {
   const byName = new Map(machines.map((m) => [m.name, m]));
-  const parents = inheritance(machines);
+  const reported = machines.every((m) => m.compatReported);
+  // Without compat lists nothing tells which version extends which.
+  const parents = reported ? inheritance(machines) : new Map<string, string>();
   const own = new Map<string, QmpMachine['compatProps']>();
   for (const m of machines) {
     const parent = parents.get(m.name);
@@ -58,7 +60,7 @@ export function deriveMachines(machines: readonly QmpMachine[], opts: DeriveOpti
 
   const file: MachinesFile = {
     arch: opts.arch,
-    qemu: { version: opts.qemuVersion },
+    qemu: { version: opts.qemuVersion, ...(reported ? {} : { compatProps: false as const }) },
     groups: groups.ordered.map((g) => ({ name: g.name, comment: `appended by ${g.users.join(', ')}`, entries: g.list.map(toEntry) })),
     machines: machineDefs,
   };

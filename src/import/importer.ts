@@ -54,7 +54,12 @@ export interface ImportResult {
   seconds: number;
 }
 
-const MIN_VERSION = [9, 1];
+/**
+ * QEMU 9.1 added compat-props to query-machines. Older binaries are imported
+ * without compat lists: what each machine type gives is learned from its
+ * board alone (boards.json), for comparing binaries (abi-check).
+ */
+const MIN_VERSION = [7, 0];
 
 export async function checkBinary(binary: string): Promise<string> {
   if (!existsSync(binary)) throw new QemuProbeError(`QEMU binary not found: ${binary}`);
@@ -68,7 +73,7 @@ export async function checkBinary(binary: string): Promise<string> {
   if (!m) throw new QemuProbeError(`${binary} is not a QEMU system emulator (--version said: ${out.split('\n')[0]})`);
   const [major, minor] = [Number(m[1]), Number(m[2])];
   if (major < MIN_VERSION[0]! || (major === MIN_VERSION[0] && minor < MIN_VERSION[1]!)) {
-    throw new QemuProbeError(`${binary} is QEMU ${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}; import needs 9.1 or newer (query-machines compat-props)`);
+    throw new QemuProbeError(`${binary} is QEMU ${m[1]}.${m[2]}${m[3] !== undefined ? `.${m[3]}` : ''}; import needs 7.0 or newer`);
   }
   return `${m[1]}.${m[2]}.${m[3] ?? 0}`;
 }
@@ -148,7 +153,7 @@ async function introspect(binary: string, progress: (m: string) => void): Promis
   try {
     const target = (await qmp.execute('query-target')) as { arch: string };
     const machines = await queryMachines(qmp);
-    if (machines.some((m) => m.compatProps === undefined)) throw new QemuProbeError('query-machines reports no compat-props');
+    if (machines.some((m) => !m.compatReported)) progress('query-machines reports no compat lists (QEMU before 9.1): machines are imported without them; their boards show what each gives');
     const types = await listTypes(qmp);
     progress(`${machines.length} machines, ${types.length} QOM types`);
     const byName = new Map(types.map((t) => [t.name, t]));

@@ -8,7 +8,7 @@ import { QemuProbeError } from '../errors.js';
 import type { ExactJson } from '../qemu/json-exact.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { QemuExitedError, QmpSession, runQemu, type QemuRunResult } from '../qemu/qmp.js';
+import { QemuExitedError, QmpError, QmpSession, runQemu, type QemuRunResult } from '../qemu/qmp.js';
 import type { ProbeContext } from './probes.js';
 import { compareNames } from '../util/names.js';
 
@@ -187,7 +187,12 @@ export async function walkComposition(qmp: QmpSession, cat: TypeCatalogue, root:
       await visit(childPath);
     }
   };
-  await visit(root);
+  try {
+    await visit(root);
+  } catch (e) {
+    // QEMU 7.2 creates /objects only with the first -object: an absent root has no objects.
+    if (!(e instanceof QmpError && e.qmpClass === 'DeviceNotFound' && out.length === 0)) throw e;
+  }
   return out;
 }
 

@@ -13,6 +13,8 @@ export interface QmpMachine {
   defaultCpuType: string | null;
   defaultRamId: string | null;
   compatProps: Array<{ driver: string; property: string; value: string }>;
+  /** False for QEMU before 9.1, whose query-machines has no compat-props: the list is then empty and unknown. */
+  compatReported: boolean;
 }
 
 export interface QmpType { name: string; parent: string | null; abstract: boolean }
@@ -22,8 +24,18 @@ export interface QmpProperty { name: string; type: string; description?: string;
 type Obj = { [k: string]: ExactJson };
 
 export async function queryMachines(qmp: QmpSession): Promise<QmpMachine[]> {
-  const list = (await qmp.execute('query-machines', { 'compat-props': true })) as Obj[];
+  let list: Obj[];
+  let compatReported = true;
+  try {
+    list = (await qmp.execute('query-machines', { 'compat-props': true })) as Obj[];
+  } catch (e) {
+    // QEMU before 9.1: "Parameter 'compat-props' is unexpected".
+    if (!(e instanceof QmpError)) throw e;
+    list = (await qmp.execute('query-machines')) as Obj[];
+    compatReported = false;
+  }
   return list.map((m) => ({
+    compatReported,
     name: m.name as string,
     alias: (m.alias as string | undefined) ?? null,
     isDefault: m['is-default'] === true,

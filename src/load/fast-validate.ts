@@ -7,7 +7,7 @@
  *
  * Supports the subset z.toJSONSchema emits for our schemas: type (single or
  * list), properties, required, additionalProperties (false or a schema),
- * propertyNames, items, minLength, enum, anyOf.
+ * propertyNames, items, minLength, enum, const, anyOf.
  */
 type Check = (v: unknown) => boolean;
 
@@ -20,10 +20,11 @@ interface JsonSchema {
   items?: JsonSchema;
   minLength?: number;
   enum?: unknown[];
+  const?: string | number | boolean | null;
   anyOf?: JsonSchema[];
 }
 
-const SUPPORTED = new Set(['type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'minLength', 'enum', 'anyOf',
+const SUPPORTED = new Set(['type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'minLength', 'enum', 'const', 'anyOf',
   '$schema', '$id', 'title', 'description', 'default']);
 
 /**
@@ -56,6 +57,7 @@ function emit(schema: JsonSchema, out: string[]): string {
     body.push(`if (typeof v === 'string' && (v.length < ${min}${min > 1 ? ` || [...v].length < ${min}` : ''})) return false;`);
   }
   if (schema.enum) body.push(`if (!${JSON.stringify(schema.enum)}.includes(v)) return false;`);
+  if (schema.const !== undefined) body.push(`if (v !== ${JSON.stringify(schema.const)}) return false;`);
   if (schema.anyOf) {
     const alts = schema.anyOf.map((a) => emit(a, out));
     body.push(`if (!(${alts.map((a) => `${a}(v)`).join(' || ')})) return false;`);

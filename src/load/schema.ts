@@ -48,7 +48,12 @@ export const MachineSchema = z.strictObject({
 export const MachinesFileSchema = z.strictObject({
   $schema: z.string().optional(),
   arch: name,
-  qemu: z.strictObject({ version: z.string(), binary: z.string().optional() }).optional(),
+  qemu: z.strictObject({
+    version: z.string(),
+    binary: z.string().optional(),
+    compatProps: z.literal(false).optional().describe(
+      'false: the binary reports no compat lists (QEMU before 9.1); machines carry none, and what each machine type gives is only what its board shows (boards.json)'),
+  }).optional(),
   groups: z.array(CompatGroupSchema).optional().describe('Compat entry lists shared by several machines (a file of one machine needs none)'),
   machines: z.array(MachineSchema),
 });

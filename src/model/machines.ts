@@ -44,9 +44,12 @@ export class MachineModel {
   private readonly aliases = new Map<string, string>();
   private readonly flatCache = new Map<string, readonly SourcedCompatEntry[]>();
   readonly arch: string;
+  /** False for an import of QEMU before 9.1, which reports no compat lists: machines carry none. */
+  readonly compatListsKnown: boolean;
 
   constructor(file: MachinesFile, readonly layouts: Lookup<BoardLayout> = new Map()) {
     this.arch = file.arch;
+    this.compatListsKnown = file.qemu?.compatProps !== false;
     const groups = new Map<string, readonly CompatEntryDef[]>();
     for (const g of file.groups ?? []) groups.set(g.name, g.entries);
     for (const def of file.machines) {

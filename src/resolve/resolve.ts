@@ -15,7 +15,7 @@ import {
 } from '../model/boards.js';
 import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
-import { compatModel, type CompatModel, type Slot } from './compat-model.js';
+import { compatModel, definitionsModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
 import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
@@ -68,7 +68,8 @@ class Stop {
 
 export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const machine = findMachine(defs.machines, req.machine);
-  const model = compatModel(req.model ?? 'object-compat', defs.types);
+  // The model the definitions' binary implements, unless the request asks for the other as a what-if.
+  const model = compatModel(req.model ?? definitionsModel(defs.types), defs.types);
   const warnings: string[] = [];
   const objects: ResolvedObject[] = [];
   const assumptions: string[] = [];

@@ -148,3 +148,37 @@ describe('qom-compat diff', () => {
     expect(r.stderr).toContain('did you mean');
   });
 });
+
+describe('qom-compat abi-check', () => {
+  const embedded = join(EMBEDDED_MACHINES_DIR, 'x86_64');
+  const q72 = join(EMBEDDED_MACHINES_DIR, 'qemu-7.2', 'x86_64');
+
+  it('finds nothing between a binary and itself (exit 0)', async () => {
+    const r = await runCli(['abi-check', '--from', embedded, '--machine', 'q35-8.2', '--machine', 'pc-i440fx-5.2']);
+    expect(r.stdout).toContain('2 machine types compared');
+    expect(r.stdout).toContain('no differences');
+    expect(r.code).toBe(0);
+  });
+
+  it('takes a configuration as a QEMU command line, its -M naming the machine', async () => {
+    const r = JSON.parse((await runCli(['abi-check', '--from', embedded, '--format', 'json', '-M', 'q35-9.1', '-nodefaults', '-device', 'virtio-net-pci'])).stdout);
+    expect(r.machines).toEqual(['pc-q35-9.1']);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0].config).toBe('-nodefaults -device virtio-net-pci');
+  });
+
+  it('refuses a missing --from or an unknown machine with exit 2', async () => {
+    expect((await runCli(['abi-check'])).code).toBe(2);
+    const r = await runCli(['abi-check', '--from', embedded, '--machine', 'pc-q35-9.7']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('did you mean');
+  });
+
+  it('QEMU 7.2 → 10.0.2: groups what the guest sees differently, new properties pinned by compat apart (exit 1)', async () => {
+    const r = await runCli(['abi-check', '--from', q72, '--machine', 'pc-q35-7.2']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^QEMU 7\.2\.\d+ → QEMU 10\.0\.2: 1 machine types compared/);
+    expect(r.stdout).toContain('note: QEMU 7.2');
+    expect(r.stdout).toMatch(/new, set by the machine type's compat entry[^\n]*:\n(  .*\n)*  ICH9-LPC\.x-pcie-ext-tag = false  \[/);
+  });
+});

@@ -29,10 +29,18 @@ describe('import: the QEMU binary', () => {
     expect(r.stderr).toContain('is not a QEMU system emulator');
   });
 
-  it('older than 9.1', async () => {
-    const bin = fakeBinary('old-qemu', 'QEMU emulator version 9.0.2 (Debian 1:9.0.2+ds-1)');
+  it('older than 7.0', async () => {
+    const bin = fakeBinary('old-qemu', 'QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)');
     const r = await runCli(['import', '--qemu', bin, '--out', dir]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('is QEMU 9.0.2; import needs 9.1 or newer');
+    expect(r.stderr).toContain('is QEMU 6.2.0; import needs 7.0 or newer');
+  });
+
+  it('says it is QEMU but does not speak QMP: exit 3 with what it printed, no stack trace', async () => {
+    const bin = fakeBinary('mute-qemu', 'QEMU emulator version 9.0.2 (Debian 1:9.0.2+ds-1)');
+    const r = await runCli(['import', '--qemu', bin, '--out', dir]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/mute-qemu exited with status 0 before answering QMP: QEMU emulator version 9\.0\.2/);
+    expect(r.stderr).not.toContain('    at ');
   });
 });
