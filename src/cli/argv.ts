@@ -18,10 +18,10 @@ const OWN_OPTIONS: ReadonlyMap<string, boolean> = new Map([
   ['--from', true], ['--to', true], ['--machine', true],
 ]);
 
-export const COMMANDS_WITH_QEMU_LINE = new Set(['resolve', 'explain', 'diff', 'abi-check']);
+export const COMMANDS_WITH_QEMU_LINE = new Set(['resolve', 'explain', 'diff', 'abi-check', 'rfc-impact']);
 
 /** Bare words a command takes before the QEMU line's own (explain's DRIVER.PROP, diff's two machines). */
-export const POSITIONALS: Readonly<Record<string, number>> = { resolve: 0, explain: 1, diff: 2, 'abi-check': 0 };
+export const POSITIONALS: Readonly<Record<string, number>> = { resolve: 0, explain: 1, diff: 2, 'abi-check': 0, 'rfc-impact': 0 };
 
 export interface SplitArgv {
   /** What commander parses: the command, our options, and explain's target. */

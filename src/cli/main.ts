@@ -156,6 +156,17 @@ Without a QEMU command line, each machine type's board is compared with and with
 with one (-nodefaults -device virtio-net-pci ...), that configuration (its -M limits the machines).`)
     .action(async (opts) => setExit(await (await import('../commands/abi-check.js')).runAbiCheck({ ...opts, qemu: line.words, table: line.table! }, io)));
 
+  program.command('rfc-impact')
+    .usage('[--machine <name>]... [options] [QEMU command line...]')
+    .description('what merging the OBJECT_COMPAT RFC would change, for every machine type: each object, value and message, with the patch responsible')
+    .option('--machine <name>', 'only this machine type; repeat for more', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--args-file <file>', 'read the QEMU command line from a file, or stdin with -')
+    .addOption(formatOption(['text', 'json', 'markdown'])).addOption(defsOption()).addOption(archOption())
+    .addHelpText('after', `
+Without a QEMU command line, each machine type's board alone; with one (-object sev-guest,...,
+-global migration.x=y, ...), that configuration on every machine type (its -M limits them).`)
+    .action(async (opts) => setExit(await (await import('../commands/rfc-impact.js')).runRfcImpact({ ...opts, qemu: line.words, table: line.table! }, io)));
+
   return program;
 }
 

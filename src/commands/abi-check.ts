@@ -76,55 +76,66 @@ const NEW_PINNED = "new, set by the machine type's compat entry (keeps the old b
 const UNKNOWN = 'not comparable: one side\'s value is unknown';
 
 /** One line per distinct finding, with the machine types (and configurations) where it occurs. */
-interface Group { kind: string; what: string; where: string[]; paths: Set<string> }
+export interface Group { kind: string; what: string; where: string[]; paths: Set<string>; type?: string; reason?: string }
 
-function groups(report: AbiReport): Group[] {
+/** `reason` annotates a group with why it differs (rfc-impact names the RFC patch). */
+export function groups(report: AbiReport, fromName: string, toName: string, reason?: (g: Omit<Group, 'reason'>, type: string | undefined) => string | undefined): Group[] {
   const byKey = new Map<string, Group>();
   // One line per kind, property and values, whichever objects of the type show it: the objects are counted.
-  const add = (kind: string, what: string, where: string, path?: string | null) => {
+  const add = (kind: string, what: string, where: string, path?: string | null, type?: string) => {
     const key = `${kind}\0${what}`;
     let g = byKey.get(key);
-    if (!g) byKey.set(key, (g = { kind, what, where: [], paths: new Set() }));
+    if (!g) byKey.set(key, (g = { kind, what, where: [], paths: new Set(), ...(type ? { type } : {}) }));
     if (g.where[g.where.length - 1] !== where) g.where.push(where);
     g.paths.add(path ?? '(outside the tree)');
   };
   const value = (p: PropertyDiff['from']) => (p === undefined ? '' : p.value === null ? 'unknown' : shownText(p.value));
   const change = (p: PropertyDiff) => listChange(p) ?? `${value(p.from)} → ${value(p.to)}`;
+  // The configuration is named only where several were compared (with and without -nodefaults).
+  const several = new Set(report.findings.map((f) => f.config)).size > 1;
   for (const f of report.findings) {
-    const where = f.config ? `${f.machine} ${f.config}` : f.machine;
+    const where = several && f.config ? `${f.machine} ${f.config}` : f.machine;
     if (f.outcome.from !== f.outcome.to || f.outcome.fromError !== f.outcome.toError) {
       add('outcome', `${f.outcome.from}${f.outcome.fromError ? ` (${f.outcome.fromError})` : ''} → ${f.outcome.to}${f.outcome.toError ? ` (${f.outcome.toError})` : ''}`, where);
     }
     for (const p of f.changed) {
       const kind = p.from!.value === null || p.to!.value === null ? UNKNOWN : 'changed';
-      add(kind, `${p.type}.${p.property}: ${change(p)}`, where, p.path);
+      add(kind, `${p.type}.${p.property}: ${change(p)}`, where, p.path, p.type);
     }
     for (const p of f.added) {
       // A property the new binary added, whose value this machine type's compat entry sets, keeps the old behaviour by design.
       const kind = p.to!.source.kind === 'machine-compat' ? NEW_PINNED : 'new';
-      add(kind, `${p.type}.${p.property} = ${value(p.to)}`, where, p.path);
+      add(kind, `${p.type}.${p.property} = ${value(p.to)}`, where, p.path, p.type);
     }
-    for (const p of f.gone) add('gone', `${p.type}.${p.property}, was ${value(p.from)}`, where, p.path);
-    for (const o of f.objectsAdded) add('object added', `${o.path ?? '(outside the tree)'} ${o.type}`, where);
-    for (const o of f.objectsRemoved) add('object removed', `${o.path ?? '(outside the tree)'} ${o.type}`, where);
+    for (const p of f.gone) add('gone', `${p.type}.${p.property}, was ${value(p.from)}`, where, p.path, p.type);
+    for (const o of f.objectsAdded) add('object added', `${o.path ?? '(outside the tree)'} ${o.type}`, where, o.path, o.type);
+    for (const o of f.objectsRemoved) add('object removed', `${o.path ?? '(outside the tree)'} ${o.type}`, where, o.path, o.type);
+    for (const w of f.warnings.from) add(`warning only under ${fromName}`, w, where);
+    for (const w of f.warnings.to) add(`warning only under ${toName}`, w, where);
     for (const o of f.objectsMoved) add('moved in the QOM tree (not guest-visible by itself)', `${o.type}: ${o.fromPath} → ${o.path}`, where);
     for (const p of f.links) add('links renamed (QOM wiring names, not guest-visible by themselves)', `${p.type}.${p.property.replace(/\[\d+\]$/, '[*]')}`, where);
   }
-  const order = ['outcome', 'object removed', 'object added', 'gone', 'changed', 'new', NEW_PINNED, UNKNOWN, 'moved in the QOM tree (not guest-visible by itself)', 'links renamed (QOM wiring names, not guest-visible by themselves)'];
+  if (reason) for (const g of byKey.values()) { const r = reason(g, g.type); if (r) g.reason = r; }
+  const order = ['outcome', `warning only under ${fromName}`, `warning only under ${toName}`, 'object removed', 'object added', 'gone', 'changed', 'new', NEW_PINNED, UNKNOWN, 'moved in the QOM tree (not guest-visible by itself)', 'links renamed (QOM wiring names, not guest-visible by themselves)'];
   return [...byKey.values()].sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind) || (x.what < y.what ? -1 : x.what > y.what ? 1 : 0));
 }
 
 function renderGrouped(report: AbiReport, from: Definitions, to: Definitions, notes: string[], markdown: boolean): string {
   const title = `QEMU ${from.qemuVersion ?? '?'} → QEMU ${to.qemuVersion ?? '?'}: ${report.machines.length} machine types compared`;
-  const lines: string[] = [markdown ? `### ${title}` : title];
-  if (report.onlyFrom.length) lines.push(`only in ${from.qemuVersion}: ${report.onlyFrom.join(', ')}`);
-  if (report.onlyTo.length) lines.push(`only in ${to.qemuVersion}: ${report.onlyTo.join(', ')}`);
+  const head: string[] = [];
+  if (report.onlyFrom.length) head.push(`only in ${from.qemuVersion}: ${report.onlyFrom.join(', ')}`);
+  if (report.onlyTo.length) head.push(`only in ${to.qemuVersion}: ${report.onlyTo.join(', ')}`);
+  return renderReport(report, title, head, notes, markdown, groups(report, `QEMU ${from.qemuVersion}`, `QEMU ${to.qemuVersion}`), { from: `QEMU ${from.qemuVersion}`, to: `QEMU ${to.qemuVersion}` });
+}
+
+/** The grouped report as text or markdown (shared with rfc-impact). */
+export function renderReport(report: AbiReport, title: string, head: readonly string[], notes: readonly string[], markdown: boolean, gs: readonly Group[], names: { from: string; to: string }): string {
+  const lines: string[] = [markdown ? `### ${title}` : title, ...head];
   for (const n of notes) lines.push(`note: ${n}`);
   for (const side of ['from', 'to'] as const) {
     const missing = report.noBoard.filter((b) => b.missingIn === side).map((b) => b.machine);
-    if (missing.length) lines.push(`not compared, no board layout in QEMU ${(side === 'from' ? from : to).qemuVersion}'s import (a partial import): ${missing.join(', ')}`);
+    if (missing.length) lines.push(`not compared, no board layout in ${names[side]}'s import (a partial import): ${missing.join(', ')}`);
   }
-  const gs = groups(report);
   if (gs.length === 0) {
     lines.push('no differences');
     return lines.join('\n') + '\n';
@@ -136,7 +147,8 @@ function renderGrouped(report: AbiReport, from: Definitions, to: Definitions, no
       lines.push(markdown ? `\n#### ${kind}` : `\n${kind}:`);
     }
     const objects = g.paths.size > 1 ? ` (${g.paths.size} objects)` : '';
-    lines.push(`${markdown ? '- ' : '  '}${g.what}${objects}  [${summarizeWhere(g.where, report)}]`);
+    lines.push(`${markdown ? '- ' : '  '}${markdown ? '`' : ''}${g.what}${markdown ? '`' : ''}${objects}  [${summarizeWhere(g.where, report)}]`);
+    if (g.reason) lines.push(`${markdown ? '  ' : '      '}why: ${g.reason}`);
   }
   const total = report.findings.reduce((n, f) => n + findingCount(f), 0);
   lines.push(`\n${gs.length} distinct differences, ${total} in all`);

@@ -31,6 +31,8 @@ export interface AbiFinding {
    * GPIO lines): QOM naming, which the guest does not see as such.
    */
   readonly links: readonly PropertyDiff[];
+  /** Warnings only one side gives, in QEMU's words. */
+  readonly warnings: { readonly from: readonly string[]; readonly to: readonly string[] };
 }
 
 export interface AbiReport {
@@ -85,6 +87,7 @@ export function abiCheck(from: AbiSide, to: AbiSide, machines: readonly string[]
 function toFinding(machine: string, config: string, d: VmDiff, isLink: (p: PropertyDiff) => boolean): AbiFinding {
   const props = d.properties.filter((p) => !NOT_ABI.has(p.property) && !isLink(p));
   return {
+    warnings: d.warnings,
     links: d.properties.filter((p) => p.from && p.to && isLink(p)),
     objectsMoved: d.objects.filter((o) => o.in === 'moved').map(({ path, fromPath, type }) => ({ path, fromPath: fromPath ?? null, type })),
     machine,
@@ -100,5 +103,6 @@ function toFinding(machine: string, config: string, d: VmDiff, isLink: (p: Prope
 
 export function findingCount(f: AbiFinding): number {
   const outcome = f.outcome.from !== f.outcome.to || f.outcome.fromError !== f.outcome.toError ? 1 : 0;
-  return f.changed.length + f.added.length + f.gone.length + f.objectsAdded.length + f.objectsRemoved.length + outcome;
+  return f.changed.length + f.added.length + f.gone.length + f.objectsAdded.length + f.objectsRemoved.length + outcome
+    + f.warnings.from.length + f.warnings.to.length;
 }
