@@ -10,6 +10,7 @@ import type { PropertyDiff } from '../compare/vm-diff.js';
 import { EXIT } from '../errors.js';
 import type { Definitions } from '../load/build.js';
 import { loadDefinitionsFromDisk } from '../load/fs.js';
+import type { QemuCommandLine } from '../parse/command-line.js';
 import type { OptionTable } from '../parse/option-table.js';
 import { definitionsModel } from '../resolve/compat-model.js';
 import type { CompatModelName } from '../resolve/result.js';
@@ -32,16 +33,12 @@ export interface AbiCliOptions {
 export async function runAbiCheck(opts: AbiCliOptions, io: CliIo): Promise<number> {
   const from = await loadDefinitionsFromDisk({ dir: opts.from });
   const to = await loadDefinitionsFromDisk(opts.to ? { dir: opts.to } : { arch: opts.arch ?? from.arch });
-  const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) {
-    io.err(`${io.color.red('error:')} ${parsed.error}\n`);
-    return EXIT.refused;
-  }
-  const line = parsed.line;
-  const wanted = [...opts.machine, ...(line.machine !== undefined ? [line.machine] : [])].map((n) => findMachine(to, n).name);
+  const selection = lineSelection(opts, to, io);
+  if ('exit' in selection) return selection.exit;
+  const { line, wanted, config } = selection;
   const configs: AbiConfig[] = opts.qemu.length === 0 && opts.argsFile === undefined
     ? [{ label: '', request: { nodefaults: false } }, { label: '-nodefaults', request: { nodefaults: true } }]
-    : [{ label: opts.qemu.filter((w, i, all) => !(w === '-M' || all[i - 1] === '-M')).join(' '), request: withoutMachine(toRequest(line, 'qdev', undefined)) }];
+    : [config];
   const report = abiCheck(
     { defs: from, model: opts.model ?? definitionsModel(from.types) },
     { defs: to, model: opts.model ?? definitionsModel(to.types) },
@@ -54,9 +51,24 @@ export async function runAbiCheck(opts: AbiCliOptions, io: CliIo): Promise<numbe
   return report.findings.some((f) => findingCount(f) > 0) ? EXIT.refused : EXIT.ok;
 }
 
-function withoutMachine(r: ReturnType<typeof toRequest>): AbiConfig['request'] {
-  const { machine: _m, model: _model, ...rest } = r;
-  return rest;
+/**
+ * The QEMU command line of abi-check and rfc-impact: the configuration it
+ * describes (without its machine, which each side supplies) and the machine
+ * types it and --machine select; or QEMU's refusal of the line.
+ */
+export function lineSelection(
+  opts: { qemu: string[]; argsFile?: string; table: OptionTable; machine: string[] }, defs: Definitions, io: CliIo,
+): { line: QemuCommandLine; wanted: string[]; config: AbiConfig } | { exit: number } {
+  const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
+  if (!parsed.ok) {
+    io.err(`${io.color.red('error:')} ${parsed.error}\n`);
+    return { exit: EXIT.refused };
+  }
+  const line = parsed.line;
+  const wanted = [...opts.machine, ...(line.machine !== undefined ? [line.machine] : [])].map((n) => findMachine(defs, n).name);
+  const { machine: _m, model: _model, ...request } = toRequest(line, undefined, undefined);
+  const label = opts.qemu.filter((w, i, all) => !(w === '-M' || all[i - 1] === '-M')).join(' ');
+  return { line, wanted, config: { label, request } };
 }
 
 const side = (label: string, d: Definitions) => ({ defs: label, qemuVersion: d.qemuVersion, compatLists: d.machines.compatListsKnown });

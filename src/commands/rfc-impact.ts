@@ -6,13 +6,12 @@
  * Markdown output is meant for a reply on the review thread.
  */
 import type { CliIo, OutputFormat } from '../cli/io.js';
-import { abiCheck, findingCount, type AbiConfig } from '../compare/abi-check.js';
+import { abiCheck, findingCount } from '../compare/abi-check.js';
 import { rfcReason } from '../compare/rfc-reasons.js';
 import { EXIT } from '../errors.js';
 import type { OptionTable } from '../parse/option-table.js';
-import { groups, renderReport } from './abi-check.js';
-import { findMachine, loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
-import { readQemuLine, toRequest } from './qemu-line.js';
+import { groups, lineSelection, renderReport } from './abi-check.js';
+import { loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
 
 export interface RfcImpactOptions extends DefinitionOptions {
   machine: string[];
@@ -24,17 +23,11 @@ export interface RfcImpactOptions extends DefinitionOptions {
 
 export async function runRfcImpact(opts: RfcImpactOptions, io: CliIo): Promise<number> {
   const defs = await loadFromOptions(opts);
-  const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) {
-    io.err(`${io.color.red('error:')} ${parsed.error}\n`);
-    return EXIT.refused;
-  }
-  const line = parsed.line;
-  const wanted = [...opts.machine, ...(line.machine !== undefined ? [line.machine] : [])].map((n) => findMachine(defs, n).name);
-  const label = opts.qemu.filter((w, i, all) => !(w === '-M' || all[i - 1] === '-M')).join(' ');
-  const { machine: _m, model: _model, ...request } = toRequest(line, undefined, undefined);
-  const configs: AbiConfig[] = [{ label, request }];
-  const report = abiCheck({ defs, model: 'qdev' }, { defs, model: 'object-compat' }, wanted.length ? wanted : undefined, configs);
+  const selection = lineSelection(opts, defs, io);
+  if ('exit' in selection) return selection.exit;
+  const { wanted, config } = selection;
+  const label = config.label;
+  const report = abiCheck({ defs, model: 'qdev' }, { defs, model: 'object-compat' }, wanted.length ? wanted : undefined, [config]);
   const gs = groups(report, 'QEMU 10.0.2 (qdev)', 'the RFC (object-compat)', (g, type) => rfcReason(defs.types, g.kind, g.what, type));
   const affected = report.findings.filter((f) => findingCount(f) > 0).length;
   if (opts.format === 'json') {
