@@ -2,7 +2,7 @@
 import type { CliIo } from '../cli/io.js';
 import { EXIT, QemuProbeError, UsageError } from '../errors.js';
 import { importDefinitions } from '../import/importer.js';
-import { QemuExitedError, QmpError } from '../qemu/qmp.js';
+import { killRunningQemus, QemuExitedError, QmpError } from '../qemu/qmp.js';
 
 /** A name filter from a --machines/--devices regular expression; undefined without one. */
 function nameFilter(option: string, source: string | undefined): ((n: string) => boolean) | undefined {
@@ -17,6 +17,16 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
   const deviceFilter = nameFilter('--devices', opts.devices);
   const started = Date.now();
   const progress = (msg: string) => io.err(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
+  // Ctrl-C or a kill must not leave QEMU processes behind (re-parented to init), nor files half written
+  // (each file is written atomically, at the end): kill the QEMUs this import started, then exit.
+  const interrupted = (signal: NodeJS.Signals) => {
+    void killRunningQemus().then((n) => {
+      io.err(`qom-compat: import interrupted (${signal}); stopped ${n} QEMU process${n === 1 ? '' : 'es'}; nothing written\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   let r: Awaited<ReturnType<typeof importDefinitions>>;
   try {
     r = await importDefinitions({
@@ -25,6 +35,9 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
     });
   } catch (e) {
     throw asProbeError(opts.qemu, e);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
   io.out(`wrote ${r.dir}: ${r.machines} machines, ${r.types} types, ${r.layouts} board layouts (QEMU ${r.version}, ${r.seconds.toFixed(1)} s)\n`);
   return EXIT.ok;

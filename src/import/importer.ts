@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { QemuProbeError } from '../errors.js';
+import { QemuProbeError, UsageError } from '../errors.js';
 import { EMBEDDED_MACHINES_DIR } from '../load/fs.js';
 import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceBusDef, DeviceRecordDef, MachinesFile, OptionTableFile, TypesFile } from '../load/schema.js';
 import { buildDefinitions, type Definitions, type ValidatedFiles } from '../load/build.js';
@@ -84,7 +84,7 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const ctx: ProbeContext = { binary: opts.binary, progress: opts.progress, concurrency: 2 };
   opts.progress(`QEMU ${version} at ${opts.binary}`);
 
-  const intro = await introspect(opts.binary, opts.progress);
+  const intro = await introspect(opts.binary, opts.progress, opts.machineFilter);
   const arch = intro.arch;
   const typeNames = new Set(intro.types.map((t) => t.name));
 
@@ -148,11 +148,15 @@ interface Introspection {
   properties: Map<string, QmpProperty[] | null>;
 }
 
-async function introspect(binary: string, progress: (m: string) => void): Promise<Introspection> {
+async function introspect(binary: string, progress: (m: string) => void, machineFilter?: (name: string) => boolean): Promise<Introspection> {
   let qmp = await QmpSession.start(binary, ['-M', 'none', '-nodefaults']);
   try {
     const target = (await qmp.execute('query-target')) as { arch: string };
     const machines = await queryMachines(qmp);
+    // A --machines that matches nothing would spend minutes importing no board: say so at once.
+    if (machineFilter && !machines.some((m) => machineFilter(m.name))) {
+      throw new UsageError(`--machines matches none of the binary's ${machines.length} machines (${machines.map((m) => m.name).slice(0, 4).join(', ')}, …)`);
+    }
     if (machines.some((m) => !m.compatReported)) progress('query-machines reports no compat lists (QEMU before 9.1): machines are imported without them; their boards show what each gives');
     const types = await listTypes(qmp);
     progress(`${machines.length} machines, ${types.length} QOM types`);

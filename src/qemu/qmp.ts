@@ -2,7 +2,7 @@
  * A minimal QMP client over `-qmp stdio`: starts QEMU, negotiates capabilities,
  * runs commands one at a time, and keeps stderr apart (QEMU's messages).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { parseExactJson, type ExactJson } from './json-exact.js';
 
 export interface QemuRunResult {
@@ -30,6 +30,29 @@ const START_TIMEOUT_MS = 60_000;
 
 /** Base arguments every probe uses: no accelerator, display or guest execution. */
 export const BASE_ARGS = ['-accel', 'tcg', '-display', 'none', '-S', '-qmp', 'stdio'];
+
+/** QEMU processes started here and not ended yet: what an interrupted import must not leave behind. */
+const running = new Set<ChildProcess>();
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.on('close', () => running.delete(child));
+  child.on('error', () => running.delete(child));
+}
+
+/**
+ * Kills every QEMU this process started that is still running (on SIGINT or
+ * SIGTERM) and waits until each has been reaped; resolves to how many.
+ */
+export async function killRunningQemus(): Promise<number> {
+  const children = [...running];
+  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  })));
+  return children.length;
+}
 
 export class QmpSession {
   private buffer = '';
@@ -61,6 +84,7 @@ export class QmpSession {
    */
   static async start(binary: string, args: string[], env?: NodeJS.ProcessEnv, startTimeoutMs = START_TIMEOUT_MS): Promise<QmpSession> {
     const child = spawn(binary, [...BASE_ARGS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+    track(child);
     const session = new QmpSession(child);
     const spawnError = new Promise<never>((_, reject) => child.on('error', reject));
     const timer = setTimeout(() => child.kill('SIGKILL'), startTimeoutMs);
@@ -151,6 +175,7 @@ export class QmpSession {
 export async function runQemu(binary: string, args: string[], env?: NodeJS.ProcessEnv): Promise<QemuRunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, [...BASE_ARGS, ...args], { stdio: ['pipe', 'ignore', 'pipe'], env: env ?? process.env });
+    track(child);
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (c: string) => { stderr += c; });

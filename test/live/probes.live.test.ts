@@ -28,7 +28,8 @@ describeLive('probeBoard', () => {
   beforeAll(async () => {
     cat = await typeCatalogue(ctx);
     [q35, q35Defaults, pc] = await Promise.all([probeBoard(ctx, 'q35', true), probeBoard(ctx, 'q35', false), probeBoard(ctx, 'pc', true)]);
-  });
+    // ~200 QEMU launches: about a minute on 2 idle cores, several on a loaded machine.
+  }, 600_000);
 
   it('q35 -nodefaults: the composition tree, the pflash pair first, migration and pc.ram', () => {
     expect(q35).toContainEqual({ path: '/machine/q35/mch', type: 'mch' });

@@ -101,7 +101,7 @@ describeLive('resolve agrees with QEMU 10.0.2', () => {
     expect(results.some((r) => r.observed.warnings.length > 0)).toBe(true);
     expect(results.reduce((n, r) => n + r.valuesCompared, 0)).toBeGreaterThan(0);
     expect(keepReport(summaries[summaries.length - 1] ?? '', results)).toBe('');
-  }, 240_000);
+  }, 600_000);
 
   it('-cpu: model lookup, features as globals after every -global, +feat/-feat at realize, ambiguity warnings', async () => {
     const g = (arg: string) => ({ kind: 'global' as const, arg });

@@ -44,3 +44,36 @@ describe('import: the QEMU binary', () => {
     expect(r.stderr).not.toContain('    at ');
   });
 });
+
+describe('import: interrupted', () => {
+  it('SIGTERM stops the QEMU processes it started and exits 143, writing nothing', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync, readFileSync } = await import('node:fs');
+    const pidFile = join(dir, 'fake.pid');
+    const out = join(dir, 'out-interrupted');
+    // A QEMU that greets, accepts qmp_capabilities, then never answers: the import waits on it.
+    const fake = join(dir, 'hanging-qemu');
+    writeFileSync(fake, `#!${process.execPath}
+if (process.argv.includes('--version')) { console.log('QEMU emulator version 10.0.2'); process.exit(0); }
+require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));
+process.stdout.write('{"QMP": {"version": {}, "capabilities": []}}\\n');
+process.stdin.on('data', (d) => { if (String(d).includes('qmp_capabilities')) process.stdout.write('{"return": {}}\\n'); });
+setInterval(() => {}, 1000);
+`);
+    chmodSync(fake, 0o755);
+    const bin = join(process.cwd(), 'bin', 'qom-compat');
+    const cli = spawn(process.execPath, [bin, 'import', '--qemu', fake, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    cli.stderr.on('data', (c: Buffer) => { stderr += String(c); });
+    for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await new Promise((r) => setTimeout(r, 300));
+    cli.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => cli.on('close', (c) => r(c)));
+    expect(code).toBe(143);
+    expect(stderr).toContain('import interrupted (SIGTERM); stopped 1 QEMU process; nothing written');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(existsSync(out)).toBe(false);
+  }, 30_000);
+});
