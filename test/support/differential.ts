@@ -25,7 +25,7 @@ import { parseQemuCommandLine } from '../../src/parse/command-line.js';
 import { toRequest } from '../../src/commands/qemu-line.js';
 import { embeddedOptionTable } from './option-table.js';
 import { readFileSync } from 'node:fs';
-import type { ResolvedProperty, ResolveResult } from '../../src/resolve/result.js';
+import type { CompatModelName, ResolvedProperty, ResolveResult } from '../../src/resolve/result.js';
 import type { ShownValue } from '../../src/resolve/shown.js';
 import type { TypeModel } from '../../src/model/types.js';
 
@@ -257,12 +257,16 @@ async function readObject(session: QmpSession, path: string): Promise<Map<string
   return out;
 }
 
-export async function runQemu(binary: string, s: Scenario, paths: readonly string[], types: TypeModel): Promise<QemuObservation> {
+/** Starts the QMP session runQemu reads from: the real QEMU, or a recorder/replayer (test/support/recorded-qemu.ts). */
+export type SessionStarter = (binary: string, args: string[]) => Promise<QmpSession>;
+
+export async function runQemu(binary: string, s: Scenario, paths: readonly string[], types: TypeModel,
+  start: SessionStarter = (b, a) => QmpSession.start(b, a)): Promise<QemuObservation> {
   const objects = new Map<string, Map<string, ReadResult>>();
   let session: QmpSession;
   let result: QemuRunResult;
   try {
-    session = await QmpSession.start(binary, scenarioArgs(s));
+    session = await start(binary, scenarioArgs(s));
   } catch (e) {
     if (!(e instanceof QemuExitedError)) throw e;
     result = e.result;
@@ -427,14 +431,14 @@ function migrationReads(e: ObjectExpectation, fields: ReadonlyMap<string, ExactJ
 }
 
 /** What resolve answers for the scenario: its options directly, or (with `extra`) the whole line through the parser. */
-function resolveScenario(defs: Definitions, s: Scenario): ResolveResult {
+export function resolveScenario(defs: Definitions, s: Scenario, model: CompatModelName = 'qdev'): ResolveResult {
   if (s.extra) {
     const parsed = parseQemuCommandLine(scenarioArgs(s), embeddedOptionTable(), { readFile: (p) => readFileSync(p, 'utf8') });
-    if (!parsed.ok) return { machine: s.machine, model: 'qdev', objects: [], warnings: [], error: parsed.error, outcome: 'refused' };
-    return resolve(defs, toRequest(parsed.line, 'qdev', s.machine));
+    if (!parsed.ok) return { machine: s.machine, model, objects: [], warnings: [], error: parsed.error, outcome: 'refused' };
+    return resolve(defs, toRequest(parsed.line, model, s.machine));
   }
   return resolve(defs, {
-    machine: s.machine, nodefaults: s.nodefaults, options: s.options, model: 'qdev',
+    machine: s.machine, nodefaults: s.nodefaults, options: s.options, model,
     ...(s.accel ? { accel: s.accel } : {}), ...(s.cpu !== undefined ? { cpu: s.cpu } : {}),
   });
 }
