@@ -10,7 +10,7 @@ export function describeSource(s: ValueSource): string {
     case 'global': return `-global #${s.index} (${s.text})`;
     case 'cpu-feature': return `-cpu feature (${s.text})`;
     case 'option': return s.option;
-    case 'instance-init': return `reset by ${s.type} instance_init after compat (QEMU 10.0.2)`;
+    case 'instance-init': return s.afterCompat ? `reset by ${s.type} instance_init after compat (QEMU 10.0.2)` : `set by ${s.type} instance_init, before compat`;
     case 'board': return 'board code or realize (what QEMU shows once started)';
   }
 }

@@ -18,6 +18,8 @@ export interface CompatModel {
   compatSlots(type: string, early: boolean): readonly Slot[];
   /** Whether the global list (-global) is applied to objects of `type`. */
   takesGlobals(type: string): boolean;
+  /** Values instance_init sets before compat is applied (under the RFC, sev-guest's legacy-vm-type). */
+  initBeforeCompat(type: string): ReadonlyMap<string, string>;
   /** Properties QEMU overwrites in instance_init after applying compat (10.0.2's sev-guest). */
   resetAfterCompat(type: string): ReadonlyMap<string, string>;
   /** Class check of the unused-global warning: is `driver` a class -global may name? */
@@ -52,8 +54,9 @@ function qdevModel(types: TypeModel): CompatModel {
       return [];
     },
     takesGlobals: (type) => types.isA(type, 'device'),
+    initBeforeCompat: () => new Map(),
     // sev_guest_instance_init() applies compat props, then sets legacy_vm_type = AUTO.
-    resetAfterCompat: (type) => (types.isA(type, 'sev-guest') ? new Map([['legacy-vm-type', 'auto']]) : new Map()),
+    resetAfterCompat: (type) => sevGuestInit(types, type),
     isGlobalClass: (driver) => types.has(driver) && types.isA(driver, 'device'),
     isHotpluggable: (driver) => types.get(driver)?.hotpluggable ?? true,
   };
@@ -78,8 +81,16 @@ function objectCompatModel(base: TypeModel): CompatModel {
     compatSlots: (type, early) => (!isCompat(type) ? [] : types.isA(type, 'accel') || early ? [1, 2] : [0, 1, 2]),
     // Devices in device post_init; migration through object_apply_globals().
     takesGlobals: (type) => types.isA(type, 'device') || types.isA(type, 'migration'),
+    // Patch 05 drops the compat call from sev_guest_instance_init(), which still sets
+    // legacy_vm_type = AUTO; compat follows in the object-compat post_init.
+    initBeforeCompat: (type) => sevGuestInit(types, type),
     resetAfterCompat: () => new Map(),
     isGlobalClass: (driver) => types.has(driver) && isCompat(driver),
     isHotpluggable: (driver) => (types.isA(driver, 'device') ? types.get(driver)?.hotpluggable ?? true : false),
   };
+}
+
+/** What sev_guest_instance_init() (target/i386/sev.c) sets. */
+function sevGuestInit(types: TypeModel, type: string): ReadonlyMap<string, string> {
+  return types.isA(type, 'sev-guest') ? new Map([['legacy-vm-type', 'auto']]) : new Map();
 }

@@ -326,11 +326,12 @@ class Resolution {
     this.out.push(obj.result);
     this.linkAliases(obj, o);
     this.created.push(obj);
+    for (const [prop, value] of this.model.initBeforeCompat(o.type)) obj.reset(prop, value, false);
     for (const slot of this.model.compatSlots(o.type, o.early)) {
       // Compat entries are applied with error_abort (slots 0, 1) or error_fatal (sugar).
       this.applyList(obj, this.slots.get(slot)!, (msg) => new Stop(msg, slot === 2 ? 'refused' : 'definition-error'));
     }
-    for (const [prop, value] of this.model.resetAfterCompat(o.type)) obj.reset(prop, value);
+    for (const [prop, value] of this.model.resetAfterCompat(o.type)) obj.reset(prop, value, true);
     obj.markMachineConfigured();
     if (this.model.takesGlobals(o.type)) {
       const entries = this.globals.map((g): ListEntry => ({
@@ -431,7 +432,7 @@ class Resolution {
     if (o.origin !== 'object' || !this.types.isA(o.type, 'memory-backend')) return;
     for (const [machineProp, own] of [['dump-guest-core', 'dump'], ['mem-merge', 'merge']] as const) {
       const value = this.machineProps.filter(([k]) => k === machineProp).pop()?.[1];
-      if (value !== undefined) obj.reset(own, value);
+      if (value !== undefined) obj.reset(own, value, false);
     }
   }
 
@@ -706,14 +707,14 @@ class ObjectState {
     this.props.get(prop.name)?.trace.push({ source: e.source, text: e.value, entry: `${e.driver}.${e.property}`, status: 'failed' });
   }
 
-  /** QEMU code overwriting a property after compat (10.0.2 sev-guest). */
-  reset(name: string, text: string): void {
+  /** A value QEMU code sets in instance_init: before compat (the RFC's sev-guest) or after it (10.0.2's). */
+  reset(name: string, text: string, afterCompat: boolean): void {
     const rp = this.props.get(name);
     const prop = this.types.property(this.type, name);
     if (!rp || !prop) return;
     const parsed = parseGlobalValue(prop, text, this.type);
     if (!parsed.ok) return;
-    this.apply(prop, parsed.value, { driver: this.type, property: name, value: text, source: { kind: 'instance-init', type: this.type } });
+    this.apply(prop, parsed.value, { driver: this.type, property: name, value: text, source: { kind: 'instance-init', type: this.type, afterCompat } });
   }
 }
 

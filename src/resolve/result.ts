@@ -14,8 +14,8 @@ export type ValueSource =
   /** A -cpu feature: a global registered after every -global. */
   | { kind: 'cpu-feature'; text: string }
   | { kind: 'option'; option: string }
-  /** QEMU code that overwrites the value after compat (10.0.2's sev-guest instance_init). */
-  | { kind: 'instance-init'; type: string }
+  /** A value instance_init sets: after compat (10.0.2's sev-guest, which overwrites it) or before (the RFC's). */
+  | { kind: 'instance-init'; type: string; afterCompat: boolean }
   /**
    * What QEMU shows once started, where board code or realize changed the
    * configured value (or QMP reports no default): learned from the binary

@@ -437,11 +437,23 @@ function hostmemKind(prop: PropertyInfo, owner: string): Kind | undefined {
   }
 }
 
+/**
+ * Properties whose QOM type says less than their setter does: DeviceState's
+ * hotpluggable and hotplugged have a getter only (hw/core/qdev.c), and
+ * tcg-accel's tb-size, reported as "int", is set with visit_type_uint32
+ * (accel/tcg/tcg-all.c).
+ */
+function setterKind(prop: PropertyInfo, owner: string): Kind | undefined {
+  if ((prop.name === 'hotpluggable' || prop.name === 'hotplugged') && prop.type === 'bool') return { kind: 'not-writable' };
+  if (owner === 'tcg-accel' && prop.name === 'tb-size') return { kind: 'uint', type: 'uint32' };
+  return undefined;
+}
+
 const SCALAR_TYPES = new Set(['bool', 'str', 'string', 'size', 'uint8', 'uint16', 'uint32', 'uint64',
   'int8', 'int16', 'int32', 'int64', 'int']);
 
 function classify(prop: PropertyInfo, owner: string): Kind {
-  const special = x86CpuKind(prop, owner) ?? hostmemKind(prop, owner);
+  const special = x86CpuKind(prop, owner) ?? hostmemKind(prop, owner) ?? setterKind(prop, owner);
   if (special) return special;
   const t = prop.type;
   if (t === 'bool') return { kind: 'bool' };

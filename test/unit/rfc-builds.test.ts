@@ -57,13 +57,6 @@ export const KNOWN_DISAGREEMENTS: readonly KnownDisagreement[] = [
   },
   {
     builds: ['released', 'rfc'], kind: 'tool',
-    // accel/tcg/tcg-all.c: tb-size is declared "int" but tcg_set_tb_size() uses visit_type_uint32(), and the string
-    // input visitor words a bad uint32 as "expects uint64"; resolve words the declared "int" type as int64.
-    reason: "-accel tcg,tb-size=<not a number>: QEMU says \"expects uint64\" (tcg_set_tb_size visits a uint32), resolve \"expects int64\" (declared type int)",
-    applies: (s, m) => (s.extra ?? []).some((w) => /(^|,)tb-size=abc(,|$)/.test(w)) && /^error:[\s\S]*'tb-size' expects int64"\n[\s\S]*'tb-size' expects uint64"$/.test(m),
-  },
-  {
-    builds: ['released', 'rfc'], kind: 'tool',
     // target/i386/cpu.c x86_cpu_filter_features() (from x86_cpu_realizefn via tcg_cpu_realizefn): TCG does not
     // implement VME, so a vme the chain turned on is cleared at realize, listed in unavailable-features and
     // filtered-features, and warned about. resolve does not model TCG's feature filtering at realize.
@@ -83,28 +76,6 @@ export const KNOWN_DISAGREEMENTS: readonly KnownDisagreement[] = [
     // with off before realize (no warning: nothing left to filter). Not the RFC: upstream after 220c739903ce does the same.
     reason: 'RFC build: -global …vme=on / -cpu …,vme=on is overwritten by TCG\'s default vme=off (post_init now parent-first; prerequisite backport, not the RFC)',
     applies: (s, m) => vmeOn(s) && !/(^|,)\+vme(,|$)/.test(s.cpu ?? '') && m === `value ${CPU0} vme: resolve true, QEMU false`,
-  },
-  {
-    builds: ['released'], kind: 'tool',
-    // hw/core/qdev.c device_class_init(): "hotpluggable" and "hotplugged" are added with a getter and no setter, so
-    // object_property_parse() refuses them ("Property '…' is not writable"), and a -global naming them is fatal when it
-    // reaches an object. resolve treats them as writable bools (src/resolve/values.ts only marks child<>/busnr not
-    // writable; types.json does not record writability), on migration (a device in 10.0.2) as on any device.
-    // In the RFC build migration has no such property ("not found"), which --model object-compat gets right.
-    reason: '-global <device>.hotpluggable=…: QEMU refuses it ("Property \'migration.hotpluggable\' is not writable", a read-only device property); resolve applies it',
-    applies: (s, m) => s.options.some((o) => o.kind === 'global' && /\.hotplugg(able|ed)=/.test(o.arg))
-      && (/^outcome: resolve started, QEMU refused/.test(m) || (/^error:/.test(m) && /hotplugg(able|ed)' is not writable"$/.test(m))),
-  },
-  {
-    builds: ['rfc'], kind: 'tool',
-    // target/i386/sev.c sev_guest_instance_init() still sets legacy_vm_type = ON_OFF_AUTO_AUTO with the RFC (patch 05
-    // only drops its object_apply_compat_props() call); compat now comes after, in object-compat's post_init. On
-    // machines ≥ 9.1 (no legacy-vm-type compat) QEMU shows the instance_init value "auto". compat-model.ts's
-    // object-compat model returns no resetAfterCompat (right) but then knows no value at all (types.json has no
-    // default for this non-qdev property), so resolve shows null: it should take "auto" as the instance_init value
-    // under both models (before compat in the RFC, after compat in 10.0.2).
-    reason: 'sev-guest legacy-vm-type on machines ≥ 9.1 under --model object-compat: resolve null, QEMU "auto" (sev_guest_instance_init\'s value; the RFC model loses it)',
-    applies: (s, m) => objectArg(s, /^sev-guest,/) && /^value \/objects\/\S+ \(sev-guest\) legacy-vm-type: resolve null, QEMU auto$/.test(m),
   },
 ];
 
