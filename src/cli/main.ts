@@ -4,7 +4,7 @@
  * modules (zod, the model) lazily so `--help` stays fast.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, QomCompatError } from '../errors.js';
+import { EXIT, QomCompatError, UsageError } from '../errors.js';
 import { COMMANDS_WITH_QEMU_LINE, POSITIONALS, splitQemuArgv, tableLocation } from './argv.js';
 import type { OptionTable } from '../parse/option-table.js';
 import type { CliIo } from './io.js';
@@ -14,10 +14,12 @@ const formatOption = (choices: string[] = ['text', 'json']) =>
 const defsOption = () => new Option('--defs <dir>', 'definition directory (default: the embedded machines/<arch>)');
 const archOption = () => new Option('--arch <arch>', 'architecture of the embedded definitions').default('x86_64');
 
-export async function main(argv: string[], io?: CliIo): Promise<number> {
-  const cli = io ?? (await defaultIo());
+export async function main(argvIn: string[], io?: CliIo): Promise<number> {
+  const { argv, color } = takeColorOption(argvIn);
+  const cli = await withColor(io ?? (await defaultIo(color)), io ? color : undefined);
   const status = { code: EXIT.ok as number };
   try {
+    if (color === 'invalid') throw new UsageError("--color: expected 'always', 'never' or 'auto'");
     const { own, line } = await splitArgv(argv);
     const program = buildProgram(cli, (code) => { status.code = code; }, line);
     // A bare `qom-compat` asked for nothing: say what it can do, and exit as a usage error.
@@ -71,6 +73,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
   const program = new Command('qom-compat')
     .description('What a QEMU machine type really gives each object: compat properties, -global, and why')
     .option('-V, --version', 'print the tool\'s version and the QEMU version of its embedded definitions')
+    .option('--color [when]', 'colour: always, never or auto (default: auto; FORCE_COLOR and NO_COLOR as usual)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError(false);
@@ -198,15 +201,56 @@ function reportError(e: unknown, io: CliIo): number {
   return 70;
 }
 
-async function defaultIo(): Promise<CliIo> {
+type ColorChoice = 'always' | 'never' | 'auto' | 'invalid';
+
+/**
+ * `--color[=always|never|auto]` and `--no-color`, accepted anywhere before `--`
+ * by every command (a QEMU command line has no such option), taken out of argv.
+ */
+export function takeColorOption(argv: readonly string[]): { argv: string[]; color: ColorChoice | undefined } {
+  const out: string[] = [];
+  let color: ColorChoice | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { out.push(...argv.slice(i)); break; }
+    if (a === '--no-color') { color = 'never'; continue; }
+    if (a === '--color') { color = 'always'; continue; }
+    const m = /^--colou?r=(.*)$/.exec(a);
+    if (m) { color = m[1] === 'always' || m[1] === 'never' || m[1] === 'auto' ? m[1] : 'invalid'; continue; }
+    out.push(a);
+  }
+  return { argv: out, color };
+}
+
+/** Tests hand in their own io: an explicit --color still decides. */
+async function withColor(io: CliIo, color: ColorChoice | undefined): Promise<CliIo> {
+  if (color !== 'always' && color !== 'never') return io;
+  const { Chalk } = await import('chalk');
+  return { ...io, color: new Chalk({ level: color === 'always' ? 1 : 0 }) };
+}
+
+/**
+ * Colour, as chalk users expect: --color=always|never wins; else FORCE_COLOR
+ * (0 or false: off; anything else: on, piped or not); else NO_COLOR (set and
+ * not empty: off); else colour only when stdout is a terminal.
+ */
+export function colorLevel(choice: ColorChoice | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 {
+  if (choice === 'always') return 1;
+  if (choice === 'never') return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force === '0' || force === 'false' ? 0 : 1;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  return isTTY ? 1 : 0;
+}
+
+async function defaultIo(choice?: ColorChoice): Promise<CliIo> {
   const { Chalk } = await import('chalk');
   const env = process.env;
   // `qom-compat list | head` closes the pipe early: that is not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
   }
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-  const level = noColor || !process.stdout.isTTY ? 0 : env.FORCE_COLOR === '0' ? 0 : 1;
+  const level = colorLevel(choice, env, !!process.stdout.isTTY);
   return {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

@@ -64,3 +64,29 @@ describe('check with no path', () => {
     }
   });
 });
+
+describe('colour', () => {
+  it('--color=always|never wins, then FORCE_COLOR (even piped), then NO_COLOR, then the terminal', async () => {
+    const { colorLevel } = await import('../../src/cli/main.js');
+    expect(colorLevel('always', { NO_COLOR: '1' }, false)).toBe(1);
+    expect(colorLevel('never', { FORCE_COLOR: '1' }, true)).toBe(0);
+    expect(colorLevel(undefined, { FORCE_COLOR: '1' }, false)).toBe(1);
+    expect(colorLevel(undefined, { FORCE_COLOR: '' }, false)).toBe(1);
+    expect(colorLevel(undefined, { FORCE_COLOR: '0' }, true)).toBe(0);
+    expect(colorLevel(undefined, { NO_COLOR: '1' }, true)).toBe(0);
+    expect(colorLevel(undefined, { NO_COLOR: '' }, true)).toBe(1);
+    expect(colorLevel('auto', {}, false)).toBe(0);
+  });
+
+  it('takes --color anywhere before --, for every command, and refuses a bad value (exit 2)', async () => {
+    const { takeColorOption } = await import('../../src/cli/main.js');
+    expect(takeColorOption(['resolve', '--color', '-M', 'q35'])).toEqual({ argv: ['resolve', '-M', 'q35'], color: 'always' });
+    expect(takeColorOption(['list', '--no-color'])).toEqual({ argv: ['list'], color: 'never' });
+    expect(takeColorOption(['resolve', '--', '--color'])).toEqual({ argv: ['resolve', '--', '--color'], color: undefined });
+    const colored = await runCli(['list', '--color=always']);
+    expect(colored.stdout).toContain('\u001b[1mMACHINE');
+    const bad = await runCli(['list', '--color=blue']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("qom-compat: --color: expected 'always', 'never' or 'auto'\n");
+  });
+});
