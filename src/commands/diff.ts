@@ -71,7 +71,10 @@ function renderText(d: VmDiff, model: CompatModelName, replaced: string | undefi
     io.out(`    ${p.property}: ${valueText(p.from)} → ${valueText(p.to)}\n`);
     io.out(c.dim(`        ${sourceText(p.from)}  →  ${sourceText(p.to)}\n`));
   }
-  for (const o of d.objects) io.out(`${c.yellow(`only under ${o.in === 'from' ? d.from.machine : d.to.machine}:`)} ${o.path ?? '(outside the tree)'}  ${o.type}\n`);
+  for (const o of d.objects) {
+    if (o.in === 'moved') io.out(`${c.yellow('moved in the QOM tree:')} ${o.type}  ${o.fromPath} → ${o.path}\n`);
+    else io.out(`${c.yellow(`only under ${o.in === 'from' ? d.from.machine : d.to.machine}:`)} ${o.path ?? '(outside the tree)'}  ${o.type}\n`);
+  }
   for (const w of d.warnings.from) io.out(`${c.yellow(`warning only under ${d.from.machine}:`)} ${w}\n`);
   for (const w of d.warnings.to) io.out(`${c.yellow(`warning only under ${d.to.machine}:`)} ${w}\n`);
   const n = d.properties.length + d.objects.length + d.warnings.from.length + d.warnings.to.length;

@@ -203,3 +203,20 @@ describe('qom-compat rfc-impact', () => {
     expect(json.groups.every((g: { reason?: string }) => typeof g.reason === 'string')).toBe(true);
   });
 });
+
+describe('diffResults: matching objects', () => {
+  const prop = (name: string, value: string) => ({ name, type: 'str', value, source: { kind: 'default' as const }, default: null, trace: [] });
+  const obj = (path: string | null, type: string, props: ReturnType<typeof prop>[], transient = false) =>
+    ({ path, type, transient, origin: 'board' as const, properties: props });
+  const result = (objects: ReturnType<typeof obj>[]) => ({ machine: 'm', model: 'qdev' as const, objects, warnings: [], error: null, outcome: 'started' as const });
+
+  it('matches parentless board devices by type and rank, not creation-order path; an object elsewhere in the tree is moved', async () => {
+    const { diffResults } = await import('../../src/compare/vm-diff.js');
+    const a = result([obj('/machine/unattached/device[3]', 'i8257', [prop('base', '0')]), obj('/machine/unattached/device[4]', 'hpet', [prop('timers', '3')])]);
+    const b = result([obj('/machine/unattached/device[5]', 'hpet', [prop('timers', '3')]), obj('/machine/unattached/device[2]/dma[0]', 'i8257', [prop('base', '1')]),
+      obj(null, 'e1000', [], true)]);
+    const d = diffResults(a, b);
+    expect(d.objects).toEqual([{ path: '/machine/unattached/device[2]/dma[0]', type: 'i8257', in: 'moved', fromPath: '/machine/unattached/device[3]' }]);
+    expect(d.properties.map((p) => [p.type, p.property, p.fromPath])).toEqual([['i8257', 'base', '/machine/unattached/device[3]']]);
+  });
+});
