@@ -13,7 +13,6 @@
  */
 import type { Definitions } from '../load/build.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
-import type { TypeModel } from '../model/types.js';
 import type { CompatModel } from '../resolve/compat-model.js';
 import { scanCInteger } from '../resolve/values.js';
 import { comparePeerMachines, PEER_TEXT, peerGetter, peerNormalise, pythonText } from './peer.js';
@@ -162,11 +161,12 @@ function planSet(set: CompareSet, wanted: readonly string[] | undefined): SetPla
     chains[k]!.forEach((v, i) => { chainIndex[number.get(v)!] = i; });
     return { name, chainIndex };
   });
-  const impls = new Implementations(set.model.types);
+  const types = set.model.types;
   const reaching = new Map<string, Map<string, Candidate[]>>();
   for (const [version, name] of versions.entries()) {
     for (const entry of machines.get(name)!.ownCompat) {
-      for (const t of impls.of(entry.driver) ?? [entry.driver]) {
+      // An entry on a driver this binary lacks keeps its own row, as the peer does.
+      for (const t of types.has(entry.driver) ? types.concreteSubtypes(entry.driver) : [entry.driver]) {
         let props = reaching.get(t);
         if (!props) reaching.set(t, (props = new Map()));
         let list = props.get(entry.property);
@@ -192,32 +192,6 @@ function lastEntry(candidates: readonly Candidate[], chainIndex: Int32Array): So
     if (at < bestAt || (at === bestAt && c.entry.index > best!.entry.index)) { best = c; bestAt = at; }
   }
   return best?.entry;
-}
-
-/**
- * qom-list-types implements=DRIVER: the concrete types that are, descend
- * from or implement it. Built once per set from each type's cast targets.
- */
-class Implementations {
-  private index: Map<string, string[]> | undefined;
-  constructor(private readonly types: TypeModel) {}
-
-  /** undefined: the driver is not a type of this binary. */
-  of(driver: string): readonly string[] | undefined {
-    if (!this.types.has(driver)) return undefined;
-    if (!this.index) {
-      this.index = new Map();
-      for (const name of this.types.names()) {
-        if (this.types.isAbstract(name)) continue;
-        for (const target of this.types.castTargets(name)) {
-          let list = this.index.get(target);
-          if (!list) this.index.set(target, (list = []));
-          list.push(name);
-        }
-      }
-    }
-    return this.index.get(driver) ?? [];
-  }
 }
 
 interface RowFacts {

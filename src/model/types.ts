@@ -58,6 +58,7 @@ export class TypeModel {
   private readonly ownCache = new Map<string, Map<string, QomProperty | undefined>>();
   private readonly declarationIndex = new Map<string, Map<string, PropertyDef>>();
   private aliasCache: Map<string, string> | undefined;
+  private implementers: Map<string, string[]> | undefined;
 
   constructor(defs: readonly TypeDef[]) {
     for (const def of defs) {
@@ -353,11 +354,25 @@ export class TypeModel {
     return this.aliasCache.get(driver) ?? driver;
   }
 
-  /** Concrete types that are, descend from, or implement `driver` (in name order). */
-  concreteSubtypes(driver: string): string[] {
-    const out: string[] = [];
-    for (const t of this.all()) if (!t.abstract && this.isA(t.name, driver)) out.push(t.name);
-    return out.sort();
+  /**
+   * Concrete types that are, descend from, or implement `driver` (in name
+   * order): qom-list-types implements=DRIVER. Built once for every driver from
+   * each concrete type's cast targets, without converting any type.
+   */
+  concreteSubtypes(driver: string): readonly string[] {
+    if (!this.implementers) {
+      const index = new Map<string, string[]>();
+      for (const name of [...this.typeNames].sort()) {
+        if (this.isAbstract(name)) continue;
+        for (const target of this.castTargets(name)) {
+          let list = index.get(target);
+          if (!list) index.set(target, (list = []));
+          list.push(name);
+        }
+      }
+      this.implementers = index;
+    }
+    return this.implementers.get(driver) ?? [];
   }
 }
 
