@@ -16,7 +16,7 @@ import { definitionsModel } from '../resolve/compat-model.js';
 import type { CompatModelName } from '../resolve/result.js';
 import { shownText } from '../resolve/shown.js';
 import { findMachine, toJsonText } from './common.js';
-import { readQemuLine, toRequest } from './qemu-line.js';
+import { readQemuLine, reportRefusedLine, toRequest } from './qemu-line.js';
 
 export interface AbiCliOptions {
   from: string;
@@ -60,10 +60,7 @@ export function lineSelection(
   opts: { qemu: string[]; argsFile?: string; table: OptionTable; machine: string[] }, defs: Definitions, io: CliIo,
 ): { line: QemuCommandLine; wanted: string[]; config: AbiConfig } | { exit: number } {
   const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) {
-    io.err(`${io.color.red('error:')} ${parsed.error}\n`);
-    return { exit: EXIT.refused };
-  }
+  if (!parsed.ok) return { exit: reportRefusedLine(parsed.error, false, io) };
   const line = parsed.line;
   const wanted = [...opts.machine, ...(line.machine !== undefined ? [line.machine] : [])].map((n) => findMachine(defs, n).name);
   const { machine: _m, model: _model, ...request } = toRequest(line, undefined, undefined);

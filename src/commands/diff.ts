@@ -14,7 +14,7 @@ import type { CompatModelName } from '../resolve/result.js';
 import { shownText } from '../resolve/shown.js';
 import { findMachine, loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
 import { describeSource } from './describe-source.js';
-import { commandLineNotes, readQemuLine, toRequest } from './qemu-line.js';
+import { commandLineNotes, readQemuLine, reportRefusedLine, toRequest } from './qemu-line.js';
 import { renderNotes } from './resolve.js';
 
 export interface DiffCliOptions extends DefinitionOptions {
@@ -28,11 +28,7 @@ export interface DiffCliOptions extends DefinitionOptions {
 
 export async function runDiff(fromName: string, toName: string, opts: DiffCliOptions, io: CliIo): Promise<number> {
   const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) {
-    if (opts.format === 'json') io.out(toJsonText({ error: parsed.error, outcome: 'refused' }));
-    io.err(`${io.color.red('error:')} ${parsed.error}\n`);
-    return EXIT.refused;
-  }
+  if (!parsed.ok) return reportRefusedLine(parsed.error, opts.format === 'json', io);
   const defs = await loadFromOptions(opts);
   const from = findMachine(defs, fromName).name;
   const to = findMachine(defs, toName).name;

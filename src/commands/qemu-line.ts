@@ -4,7 +4,9 @@
  * into a resolve request, and the listing of options resolve does not apply.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import type { CliIo } from '../cli/io.js';
+import { EXIT, UsageError } from '../errors.js';
+import { toJsonText } from './common.js';
 import type { ListedOption, QemuCommandLine } from '../parse/command-line.js';
 import { parseQemuCommandLine } from '../parse/command-line.js';
 import type { OptionTable } from '../parse/option-table.js';
@@ -108,4 +110,15 @@ export function commandLineNotes(line: QemuCommandLine, resolved?: { assumptions
     backends: of('backend'),
     assumptions,
   };
+}
+
+/**
+ * QEMU's refusal of the command line itself (an unknown option, bad syntax),
+ * before any machine exists: the message (and, for JSON output, the document
+ * saying so); the exit code of a refusal.
+ */
+export function reportRefusedLine(error: string, json: boolean, io: CliIo): number {
+  if (json) io.out(toJsonText({ error, outcome: 'refused' }));
+  io.err(`${io.color.red('error:')} ${error}\n`);
+  return EXIT.refused;
 }

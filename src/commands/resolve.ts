@@ -8,7 +8,7 @@ import type { OptionTable } from '../parse/option-table.js';
 import type { Definitions } from '../load/loader.js';
 import { loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
 import { describeSource } from './describe-source.js';
-import { commandLineNotes, readQemuLine, toRequest, type CommandLineNotes } from './qemu-line.js';
+import { commandLineNotes, readQemuLine, reportRefusedLine, toRequest, type CommandLineNotes } from './qemu-line.js';
 
 export interface ResolveCliOptions extends DefinitionOptions {
   /** The QEMU command line's words (cli/argv.ts split them off argv). */
@@ -33,12 +33,7 @@ export function exitCodeOf(r: ResolveResult): number {
  */
 export async function resolveCommandLine(opts: ResolveCliOptions, io: CliIo): Promise<{ result: ResolveResult; notes: CommandLineNotes; defs: Definitions } | { exit: number }> {
   const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) {
-    if (opts.format === 'json') io.out(toJsonText({ error: parsed.error, outcome: 'refused' }));
-    io.err(`${io.color.red('error:')} ${parsed.error}
-`);
-    return { exit: EXIT.refused };
-  }
+  if (!parsed.ok) return { exit: reportRefusedLine(parsed.error, opts.format === 'json', io) };
   if (parsed.line.information !== undefined) {
     const text = `QEMU prints information for ${parsed.line.information} and exits (status 0); it creates no machine`;
     io.out(opts.format === 'json' ? toJsonText({ information: parsed.line.information, outcome: 'information' }) : `${text}\n`);
