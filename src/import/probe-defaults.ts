@@ -50,16 +50,7 @@ export function renderValue(v: ExactJson): string | null {
 
 async function cpuModelDefaults(ctx: ProbeContext, wanted: TypeRequest[]): Promise<Map<string, Map<string, string>>> {
   const byType = new Map(wanted.map((t) => [t.name, t]));
-  const models = await withSession(ctx, EMPTY_MACHINE, async (qmp) => {
-    const defs = (await qmp.execute('query-cpu-definitions')) as Obj[];
-    return defs
-      .filter((d) => d['migration-safe'] === true && byType.has(d.typename as string))
-      .map((d) => ({ model: d.name as string, type: d.typename as string }))
-      .sort((a, b) => (a.type < b.type ? -1 : 1));
-  }).catch((e: unknown) => {
-    if (e instanceof QmpError) return []; // not an x86-style target: no CPU model expansion
-    throw e;
-  });
+  const models = await withSession(ctx, EMPTY_MACHINE, (qmp) => cpuModels(qmp, (d) => d['migration-safe'] === true && byType.has(d.typename as string)));
   const limit = ctx.concurrency ?? 2;
   const chunks = Array.from({ length: limit }, (_, i) => models.filter((_, j) => j % limit === i));
   const results = await mapLimit(chunks, limit, (chunk) => withSession(ctx, EMPTY_MACHINE, async (qmp) => {
@@ -81,17 +72,7 @@ export async function probeCpuExpansions(ctx: ProbeContext, typeNames: readonly 
   const known = new Set(typeNames);
   const out = new Map<string, Map<string, string>>();
   await withSession(ctx, EMPTY_MACHINE, async (qmp) => {
-    let defs: Obj[];
-    try {
-      defs = (await qmp.execute('query-cpu-definitions')) as Obj[];
-    } catch (e) {
-      if (e instanceof QmpError) return; // a target without CPU model expansion
-      throw e;
-    }
-    const models = defs.filter((d) => known.has(d.typename as string))
-      .map((d) => ({ model: d.name as string, type: d.typename as string }))
-      .sort((a, b) => (a.type < b.type ? -1 : 1));
-    for (const m of models) {
+    for (const m of await cpuModels(qmp, (d) => known.has(d.typename as string))) {
       let props: Obj;
       try {
         props = await expansion(qmp, m.model);
@@ -108,6 +89,20 @@ export async function probeCpuExpansions(ctx: ProbeContext, typeNames: readonly 
     }
   });
   return out;
+}
+
+/** query-cpu-definitions: the CPU models QEMU lists that `keep` accepts, by type name; none on a target without them. */
+async function cpuModels(qmp: QmpSession, keep: (definition: Obj) => boolean): Promise<Array<{ model: string; type: string }>> {
+  let defs: Obj[];
+  try {
+    defs = (await qmp.execute('query-cpu-definitions')) as Obj[];
+  } catch (e) {
+    if (e instanceof QmpError) return []; // not an x86-style target: no CPU model expansion
+    throw e;
+  }
+  return defs.filter(keep)
+    .map((d) => ({ model: d.name as string, type: d.typename as string }))
+    .sort((a, b) => (a.type < b.type ? -1 : 1));
 }
 
 async function expansion(qmp: QmpSession, model: string, props?: Record<string, boolean>): Promise<Obj> {
