@@ -13,6 +13,7 @@ import type { OptionTable } from '../parse/option-table.js';
 import { programTarget } from '../parse/qemu-argv.js';
 import { ShellSyntaxError, splitShellWords } from '../parse/shell-words.js';
 import type { ResolveRequest } from '../resolve/resolve.js';
+import { memoryProperty } from '../parse/memory-option.js';
 import type { CompatModelName } from '../resolve/result.js';
 
 /** Words of `--args-file FILE|-`, split as a shell would (quotes, backslash-newline). */
@@ -61,6 +62,7 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName | undefi
     nodefaults: line.nodefaults,
     options: line.options,
     machineProps: line.machineProps,
+    ...(line.memory ? { memory: memoryProperty(line.memory) } : {}),
     backends: line.backends,
     ...(line.unknownBusesAssumed ? { unknownBusesAssumed: true } : {}),
     ...(line.legacyNetwork ? { legacyNetwork: true } : {}),

@@ -13,6 +13,7 @@ import { dialectOf, PROXMOX_VE, proxmoxMachine, type Dialect } from './dialects.
 import { parseConfigFile, sectionArgument } from './readconfig.js';
 import { legacyMachineSugar, memPreallocSugar, rtcSugar, WIN2K_HACK, type SugarProp } from './sugar.js';
 import { parseKeyval } from './keyval.js';
+import { addMemoryOption, type MemoryOption } from './memory-option.js';
 import { optionEffect, type OptionEffect } from './option-effects.js';
 import type { OptionTable } from './option-table.js';
 import { scanQemuArgv, splitInvocation, type ArgvOption } from './qemu-argv.js';
@@ -55,6 +56,8 @@ export interface QemuCommandLine {
   readonly legacyNetwork: boolean;
   /** Sugar properties, in the order QEMU registers them (sugar.ts). */
   readonly sugar: SugarProp[];
+  /** The -m options of the line, merged (QEMU's "memory" list); absent without -m. */
+  readonly memory?: MemoryOption;
 }
 
 /** Reading the files a command line names (-readconfig); undefined when a file cannot be read. */
@@ -102,6 +105,7 @@ class Builder {
   private memPrealloc = false;
   private readonly rtc: string[] = [];
   private smpCpus?: string;
+  private memory?: MemoryOption;
 
   constructor(private readonly table: OptionTable, private readonly files: CommandLineFiles | undefined, private readonly dialect: Dialect | undefined) {}
 
@@ -133,6 +137,11 @@ class Builder {
       // -enable-kvm puts accel=kvm into the -machine dictionary, in command-line order.
       case 'enable-kvm': this.machineOpts.delete('accel'); this.machineOpts.set('accel', 'kvm'); break;
       case 'cpu': this.cpu = o.arg!; break;
+      case 'm': {
+        const error = addMemoryOption(this.memory ??= {}, o.arg!);
+        if (error) this.options.push({ kind: 'fatal', arg: `${o.text}: ${error}` });
+        break;
+      }
       case 'nodefaults': this.nodefaults = true; break;
       case 'global':
       case 'device':
@@ -282,6 +291,7 @@ class Builder {
       unknownBusesAssumed: this.unknownBusesAssumed,
       legacyNetwork: this.listed.some((o) => o.name === 'nic' || o.name === 'net'),
       sugar,
+      ...(this.memory ? { memory: this.memory } : {}),
     };
   }
 }

@@ -12,7 +12,7 @@
  */
 
 export type OptionEffect =
-  /** resolve applies it (machine type, accelerator, CPU, -global, -device, -object, -nodefaults). */
+  /** resolve applies it (machine type, accelerator, CPU, memory, -global, -device, -object, -nodefaults). */
   | 'applied'
   /** Sets no QOM property of any object resolve reports (names, monitors, logging, process control, display front ends). */
   | 'no-property'
@@ -23,7 +23,7 @@ export type OptionEffect =
   /** Creates or changes objects in a way the tool does not model yet: listed, the answer does not include its effect. */
   | 'not-modelled';
 
-const APPLIED = ['M', 'machine', 'accel', 'enable-kvm', 'cpu', 'global', 'device', 'object', 'nodefaults', 'rtc', 'mem-prealloc', 'win2k-hack', 'set'];
+const APPLIED = ['M', 'machine', 'accel', 'enable-kvm', 'cpu', 'global', 'device', 'object', 'nodefaults', 'rtc', 'mem-prealloc', 'win2k-hack', 'set', 'm'];
 
 const NO_PROPERTY = [
   'name', 'uuid', 'msg', 'pidfile', 'daemonize', 'sandbox', 'no-shutdown', 'no-reboot', 'S', 'd', 'D', 'dfilter', 'trace',

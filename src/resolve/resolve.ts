@@ -19,6 +19,8 @@ import { compatModel, definitionsModel, type CompatModel, type Slot } from './co
 import { isLateObjectType } from './late-objects.js';
 import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
+import { machineMemory, type MemoryKeys } from './memory.js';
+import { boardFamily, GuestRam } from './guest-ram.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
 import type { Backends } from '../parse/backends.js';
@@ -41,6 +43,8 @@ export interface ResolveRequest {
   cpu?: string;
   /** -machine properties (beyond the type), checked against the machine type as qemu_apply_machine_options does. */
   machineProps?: ReadonlyArray<readonly [string, string]>;
+  /** The machine's `memory` dictionary from -m (parse_memory_options); it replaces `-machine memory.*` keys. */
+  memory?: MemoryKeys;
   /** Backends the command line defines (-blockdev, -chardev, -netdev, …), by the ids device properties name. */
   backends?: Backends;
   /** Properties legacy options register for objects created later (-rtc driftfix, -mem-prealloc, -win2k-hack, ...), in order. */
@@ -81,6 +85,8 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   if (!cmdline.ok) return done(cmdline.error, 'refused');
   const machineError = machinePropsError(machine.type, req.machineProps ?? [], model.types, req.backends);
   if (machineError) return done(machineError, 'refused');
+  const memory = machineMemory(memoryKeys(req), defaultRamSize(defs, machine.name, model.types));
+  if (!memory.ok) return done(memory.error, 'refused');
   const ramBackend = req.machineProps?.filter(([k]) => k === 'memory-backend').pop()?.[1];
   const ramError = ramBackend !== undefined ? ramBackendError(ramBackend, cmdline, model.types) : null;
   if (ramError) return done(ramError, 'refused');
@@ -94,6 +100,10 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
     const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, ramBackend !== undefined, cpu);
+    const boardTypes = plan.flatMap((p) => (typeof p === 'object' && 'origin' in p && p.origin === 'board' ? [p.type] : []));
+    const family = boardFamily(machine.type, boardTypes, model.types);
+    ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, family === 'q35' || family === 'i440fx', ramBackend);
+    ctx.memdev = ramBackend;
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
@@ -106,7 +116,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
       }
     }
     ctx.boardRealized();
-    warnings.push(...ctx.realizeWarnings);
+    warnings.push(...ctx.ram.warnings, ...ctx.realizeWarnings);
     // net_check_clients() runs only without the default network (-nodefaults, -netdev); -nic and -net
     // make hubs, which are not modelled: their warnings are not known.
     if ((nodefaults || network.netdevs.length) && !network.legacy) warnings.push(...netWarnings(model.types, cmdline, network.netdevs));
@@ -144,6 +154,26 @@ function machinePropsError(machineType: string, props: ReadonlyArray<readonly [s
  */
 const IMAGE_DERIVED = ['cyls', 'heads', 'secs', 'lcyls', 'lheads', 'lsecs', 'bios-chs-trans', 'logical_block_size', 'physical_block_size', 'discard_granularity', 'min_io_size', 'opt_io_size'];
 const IMAGE_DERIVED_REASON = 'QEMU computes it at realize from the disk image behind drive= (its size, the host\'s block limits), which the tool cannot see';
+
+/** `-machine memory.size=…` (and slots, max-size), with -m's dictionary merged over it (keyval_merge). */
+function memoryKeys(req: ResolveRequest): MemoryKeys {
+  const keys: MemoryKeys = {};
+  for (const [k, v] of req.machineProps ?? []) {
+    if (k === 'memory.size' || k === 'memory.slots' || k === 'memory.max-size') keys[k.slice('memory.'.length) as keyof MemoryKeys] = v;
+  }
+  return { ...keys, ...req.memory };
+}
+
+/**
+ * The machine class's default_ram_size: what the board's own RAM backend
+ * showed when its layout was recorded without -m (128 MiB on every x86 board).
+ */
+function defaultRamSize(defs: Definitions, machine: string, types: TypeModel): bigint {
+  const layout = defs.machines.boardLayout(machine, true) ?? defs.machines.boardLayout(machine, false);
+  const ram = layout?.objects.find((o) => o.path?.startsWith('/objects/') && types.isA(o.type, 'memory-backend'));
+  const size = ram?.observed?.values['size'];
+  return size !== undefined && /^\d+$/.test(String(size)) ? BigInt(size as number | string) : 128n << 20n;
+}
 
 /** The RAM backend a board creates for itself (create_default_memdev: /objects/pc.ram). */
 function isBoardRamBackend(o: PlannedObject, types: TypeModel): boolean {
@@ -262,6 +292,11 @@ class Resolution {
   /** The type of the board's CPUs: -cpu's, else the machine's default. */
   private readonly boardCpuType: string | undefined;
 
+  /** Guest RAM as board init lays it out (set once the plan is known). */
+  ram!: GuestRam;
+  /** `-machine memory-backend=ID`. */
+  memdev?: string;
+
   constructor(
     private readonly defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
     machine: string, private readonly host: string, private readonly out: ResolvedObject[], private readonly cpu?: CpuOption,
@@ -320,6 +355,12 @@ class Resolution {
   }
 
   create(o: PlannedObject): void {
+    // machine_run_board_init starts once the migration object exists: `memory-backend=` is checked first.
+    if (o.origin === 'board' && o.type === 'migration') {
+      const memdev = this.memdev !== undefined ? this.created.find((x) => x.path === `/objects/${this.memdev}`) : undefined;
+      const error = this.ram.boardInit(memdev);
+      if (error) throw new Stop(error, 'refused');
+    }
     const obj = new ObjectState(this.types, o);
     this.fromMachine(obj, o);
     if (o.origin === 'board' && o.path && o.buses?.length) this.placement.boardBuses(o.path, o.buses);
@@ -346,6 +387,8 @@ class Resolution {
     if (this.cpu?.type === o.type) this.applyCpuPlusMinus(obj, this.cpu);
     obj.linksAsPaths((id) => this.pathOfId(id));
     obj.showObserved(o.observed);
+    const ramError = this.ram.shape(obj, o.origin);
+    if (ramError) throw new Stop(ramError, 'refused');
     if (o.origin === 'object' && o.optionIndex !== undefined) this.refuseLikeAlone(o);
     if (o.origin !== 'device') {
       if (o.transient) return; // never realized
@@ -582,6 +625,24 @@ class ObjectState {
       }
       rp.configuredOnly = reason;
     }
+  }
+
+  /** What QEMU shows on the property, as far as resolution knows it. */
+  shownValue(name: string): ShownValue | null | undefined {
+    return this.props.get(name)?.value;
+  }
+
+  /**
+   * Board code sets the property after the chain (pc.ram's size, the host
+   * bridge's RAM split): QEMU shows this, whatever compat or -global said.
+   */
+  showBoard(name: string, value: ShownValue): void {
+    const rp = this.props.get(name);
+    if (!rp) return;
+    if (rp.source.kind !== 'board') rp.configured = { value: rp.value as QomValue | null, source: rp.source };
+    rp.value = value;
+    rp.source = { kind: 'board' };
+    delete rp.configuredOnly;
   }
 
   /** A value realize derives from where the object is (its bus): what QEMU shows. */

@@ -295,6 +295,33 @@ function visitSize(v: Flavour, name: string, text: string): Step<bigint> {
   return { ok: false, reason: `Parameter '${name}' expects a non-negative number below 2^64\n${SIZE_HINT}` };
 }
 
+/** parse_option_size (util/qemu-option.c): a QemuOpts QEMU_OPT_SIZE value, with its two messages. */
+export function parseOptionSize(name: string, text: string): Step<bigint> {
+  return visitSize('string', name, text);
+}
+
+/**
+ * parse_option_number (util/qemu-option.c): a QemuOpts QEMU_OPT_NUMBER value,
+ * qemu_strtou64 with base 0 (a negative number wraps, as strtoull does).
+ */
+export function parseOptionNumber(name: string, text: string): Step<bigint> {
+  const r = strtoull(text, 0);
+  if (r.ok && r.end === text.length) return { ok: true, value: r.value };
+  // check_strtox_result: an unconverted tail is EINVAL before the range is looked at.
+  if (!r.ok && r.error === 'ERANGE' && r.end === text.length) return { ok: false, reason: `Value '${text}' is too large for parameter '${name}'` };
+  return invalidValue(name, 'a number');
+}
+
+/** A size in a keyval dictionary (-machine memory.size=, -m's fix-up): the keyval visitor's message. */
+export function parseKeyvalSize(name: string, text: string): Step<bigint> {
+  return visitSize('keyval', name, text);
+}
+
+/** A uint64 in a keyval dictionary. */
+export function parseKeyvalUint64(name: string, text: string): Step<bigint> {
+  return visitUint64('keyval', name, text);
+}
+
 /** qapi_bool_parse: exactly these lower-case spellings, in every visitor. */
 export function parseQapiBool(text: string): boolean | null {
   if (text === 'on' || text === 'yes' || text === 'true' || text === 'y') return true;

@@ -82,7 +82,17 @@ describe('command line → what resolve applies and what it lists', () => {
       '-device', 'e1000', '-global', 'e1000.mac=52:54:00:00:00:01', '-chardev', 'null,id=c', '-nodefaults']);
     expect(line).toMatchObject({ program: 'qemu-system-x86_64', machine: 'pc-q35-9.1', machineProps: [['usb', 'off']], accel: 'tcg', cpu: 'qemu64', nodefaults: true, accelConflict: false });
     expect(line.options).toEqual([{ kind: 'device', arg: 'e1000' }, { kind: 'global', arg: 'e1000.mac=52:54:00:00:00:01' }]);
-    expect(line.listed.map((o) => [o.text, o.effect])).toEqual([['-name vm', 'no-property'], ['-m 4096', 'not-modelled'], ['-chardev null,id=c', 'backend']]);
+    expect(line.listed.map((o) => [o.text, o.effect])).toEqual([['-name vm', 'no-property'], ['-chardev null,id=c', 'backend']]);
+    expect(line.memory).toEqual({ size: '4096' });
+  });
+
+  it('merges every -m into one memory list, and words its parse errors as qemu_opts_parse_noisily', () => {
+    expect(parse(['-m', '2G', '-m', 'maxmem=4G,slots=1']).memory).toEqual({ size: '2G', maxmem: '4G', slots: '1' });
+    expect(parse(['-m', 'foo']).options).toEqual([{ kind: 'fatal', arg: "-m foo: Parameter 'size' expects a non-negative number below 2^64\nOptional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, peta-\nand exabytes, respectively." }]);
+    expect(parse(['-m', '-1']).options).toEqual([{ kind: 'fatal', arg: "-m -1: Value '-1' is out of range for parameter 'size'" }]);
+    expect(parse(['-m', '4G,foo=1']).options).toEqual([{ kind: 'fatal', arg: "-m 4G,foo=1: Invalid parameter 'foo'" }]);
+    expect(parse(['-m', '1G,slots=x']).options).toEqual([{ kind: 'fatal', arg: "-m 1G,slots=x: Parameter 'slots' expects a number" }]);
+    expect(parse(['-m', '1G,slots=99999999999999999999']).options).toEqual([{ kind: 'fatal', arg: "-m 1G,slots=99999999999999999999: Value '99999999999999999999' is too large for parameter 'slots'" }]);
   });
 
   it('keeps parse-time errors in order and sees the -accel / -machine accel= conflict', () => {

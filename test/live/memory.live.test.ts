@@ -1,0 +1,89 @@
+/**
+ * Guest RAM (-m, -machine memory.*, max-ram-below-4g, memory-backend=)
+ * against QEMU 10.0.2: the RAM backend's size, the host bridge's split of
+ * RAM below and above 4 GiB and its 64-bit PCI hole, the NUMA node memory
+ * hotplug adds, and the messages of -m's parser, machine_set_mem and
+ * pc_memory_init. Every value QEMU shows on every object is compared
+ * (test/support/differential.ts), across the board families and machine
+ * versions whose class flags differ (gigabyte alignment, reserved-end,
+ * auto-NUMA, the 32-bit address check).
+ */
+import { afterAll, expect, it } from '@jest/globals';
+import { loadDefinitionsFromDisk } from '../../src/load/fs.js';
+import { differential, mapLimit, report, summarize, type Scenario } from '../support/differential.js';
+import { describeLive, QEMU_BINARY } from '../support/qemu.js';
+
+const defs = await loadDefinitionsFromDisk();
+
+const CASES: Array<{ machine: string; line: string[] }> = [
+  // the split below/above 4 GiB on each family, below and above its thresholds
+  { machine: 'pc-q35-10.0', line: ['-m', '4096'] },
+  { machine: 'pc-q35-10.0', line: ['-m', 'size=2816M'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '2815M'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '8G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '1.5G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '100001k'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '0'] },
+  { machine: 'pc-i440fx-10.0', line: ['-m', '4G'] },
+  { machine: 'pc-i440fx-10.0', line: ['-m', '3584'] },
+  { machine: 'pc-i440fx-10.0', line: ['-m', 'size=219136k'] },
+  { machine: 'isapc', line: ['-m', '512M'] },
+  { machine: 'microvm', line: ['-m', '4G'] },
+  { machine: 'microvm', line: ['-m', '3G'] },
+  // memory hotplug: the device-memory region pushes the 64-bit hole up; slots add NUMA node 0
+  { machine: 'pc-q35-10.0', line: ['-m', '4G,slots=4,maxmem=16G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '2G,maxmem=8G'] },
+  { machine: 'pc-i440fx-10.0', line: ['-m', '2G,slots=10,maxmem=386044M'] },
+  { machine: 'pc-q35-5.0', line: ['-m', '1G,maxmem=4G'] },
+  { machine: 'pc-i440fx-2.10', line: ['-m', '1G,slots=2,maxmem=4G'] },
+  { machine: 'pc-i440fx-2.4', line: ['-m', '4G,slots=2,maxmem=8G'] },
+  { machine: 'pc-q35-2.4', line: ['-m', '1G,slots=1,maxmem=2G'] },
+  // -machine max-ram-below-4g and memory.size, and -m over it
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,max-ram-below-4g=1G', '-m', '4G'] },
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,max-ram-below-4g=1536M', '-m', '6G'] },
+  { machine: 'pc-i440fx-10.0', line: ['-machine', 'pc-i440fx-10.0,max-ram-below-4g=3968M', '-m', '4G'] },
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,memory.size=2G'] },
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,memory.size=2G', '-m', '3G'] },
+  // the host bridge's own hole size, from -global
+  { machine: 'pc-q35-10.0', line: ['-m', '5G', '-global', 'q35-pcihost.pci-hole64-size=64G'] },
+  // memory-backend=: the backend's size is the machine's, or must match -m
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,memory-backend=pc.ram', '-m', 'size=4194304k', '-object', '{"qom-type":"memory-backend-ram","id":"pc.ram","size":4294967296}'] },
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,memory-backend=mem', '-object', 'memory-backend-ram,id=mem,size=6G'] },
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,memory-backend=mem', '-m', '1G', '-object', 'memory-backend-ram,id=mem,size=2G'] },
+  // refusals: -m's parser, machine_set_mem, pc_memory_init
+  { machine: 'pc-q35-10.0', line: ['-m', 'foo'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '-1'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '4G,foo=1'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '1G,slots=x,maxmem=2G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '0x100'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '4G,slots=2'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '4G,maxmem=2G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '4G,slots=2,maxmem=4G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '4G,slots=300,maxmem=8G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '1G,slots=1,maxmem=1100G'] },
+  { machine: 'pc-q35-7.0', line: ['-m', '1G,slots=1,maxmem=1100G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '1G,maxmem=2049M'] },
+  { machine: 'pc-q35-10.0', line: ['-machine', 'pc-q35-10.0,memory.size=lots'] },
+  { machine: 'isapc', line: ['-m', '4G'] },
+  { machine: 'isapc', line: ['-m', '1G,slots=1,maxmem=2G'] },
+  { machine: 'pc-q35-10.0', line: ['-m', '2G', '-m', 'maxmem=4G,slots=1'] },
+];
+
+const results: Awaited<ReturnType<typeof differential>>[] = [];
+afterAll(() => {
+  if (!results.length) return;
+  const s = summarize(results);
+  process.stdout.write(`\n-m vs QEMU: ${s.scenarios} lines, ${s.agree} agree; ${s.values} values compared, ${s.valuesAgree} equal\n`);
+});
+
+describeLive('guest RAM agrees with QEMU 10.0.2', () => {
+  it('-m, memory.*, max-ram-below-4g, memory-backend=: values and messages', async () => {
+    results.push(...await mapLimit(CASES, 2, (c) => differential(QEMU_BINARY, defs, {
+      category: 'memory', machine: c.machine, nodefaults: true, options: [], extra: c.line,
+    } satisfies Scenario)));
+    // Both kinds must be exercised: lines QEMU starts and lines it refuses.
+    expect(results.filter((r) => r.observed.error !== null).length).toBeGreaterThanOrEqual(12);
+    expect(results.filter((r) => r.observed.started).length).toBeGreaterThanOrEqual(25);
+    expect(report(results)).toBe('');
+  }, 400_000);
+});
