@@ -63,6 +63,7 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName | undefi
     options: line.options,
     machineProps: line.machineProps,
     ...(line.memory ? { memory: memoryProperty(line.memory) } : {}),
+    ...(line.smp ? { smp: line.smp } : {}),
     backends: line.backends,
     ...(line.unknownBusesAssumed ? { unknownBusesAssumed: true } : {}),
     ...(line.legacyNetwork ? { legacyNetwork: true } : {}),

@@ -55,6 +55,7 @@ export function deriveMachines(machines: readonly QmpMachine[], opts: DeriveOpti
       compat,
       defaultCpuType: m.defaultCpuType,
       defaultRamId: m.defaultRamId,
+      ...(m.cpuMax !== null ? { cpuMax: m.cpuMax } : {}),
     };
   });
 

@@ -12,6 +12,8 @@ export interface QmpMachine {
   deprecated: boolean;
   defaultCpuType: string | null;
   defaultRamId: string | null;
+  /** The most CPUs the machine takes (mc->max_cpus): -smp's limit. */
+  cpuMax: number | null;
   compatProps: Array<{ driver: string; property: string; value: string }>;
   /** False for QEMU before 9.1, whose query-machines has no compat-props: the list is then empty and unknown. */
   compatReported: boolean;
@@ -42,6 +44,7 @@ export async function queryMachines(qmp: QmpSession): Promise<QmpMachine[]> {
     deprecated: m.deprecated === true,
     defaultCpuType: (m['default-cpu-type'] as string | undefined) ?? null,
     defaultRamId: (m['default-ram-id'] as string | undefined) ?? null,
+    cpuMax: typeof m['cpu-max'] === 'bigint' ? Number(m['cpu-max']) : typeof m['cpu-max'] === 'number' ? m['cpu-max'] : null,
     compatProps: ((m['compat-props'] as Obj[] | undefined) ?? []).map((c) => ({
       driver: c['qom-type'] as string, property: c.property as string, value: c.value as string,
     })),

@@ -19,12 +19,14 @@ interface JsonSchema {
   propertyNames?: JsonSchema;
   items?: JsonSchema;
   minLength?: number;
+  minimum?: number;
+  maximum?: number;
   enum?: unknown[];
   const?: string | number | boolean | null;
   anyOf?: JsonSchema[];
 }
 
-const SUPPORTED = new Set(['type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'minLength', 'enum', 'const', 'anyOf',
+const SUPPORTED = new Set(['type', 'properties', 'required', 'additionalProperties', 'propertyNames', 'items', 'minLength', 'minimum', 'maximum', 'enum', 'const', 'anyOf',
   '$schema', '$id', 'title', 'description', 'default']);
 
 /**
@@ -56,6 +58,8 @@ function emit(schema: JsonSchema, out: string[]): string {
     // Code points, as JSON Schema counts them; a non-empty string has at least one.
     body.push(`if (typeof v === 'string' && (v.length < ${min}${min > 1 ? ` || [...v].length < ${min}` : ''})) return false;`);
   }
+  if (schema.minimum !== undefined) body.push(`if (typeof v === 'number' && v < ${JSON.stringify(schema.minimum)}) return false;`);
+  if (schema.maximum !== undefined) body.push(`if (typeof v === 'number' && v > ${JSON.stringify(schema.maximum)}) return false;`);
   if (schema.enum) body.push(`if (!${JSON.stringify(schema.enum)}.includes(v)) return false;`);
   if (schema.const !== undefined) body.push(`if (v !== ${JSON.stringify(schema.const)}) return false;`);
   if (schema.anyOf) {

@@ -39,6 +39,7 @@ export const MachineSchema = z.strictObject({
   compat: z.array(CompatItemSchema).describe('Entries this version appends after the inherited ones, in order'),
   defaultCpuType: z.string().nullable().optional(),
   defaultRamId: z.string().nullable().optional(),
+  cpuMax: z.number().int().min(1).optional().describe('The most CPUs the machine takes (query-machines cpu-max): -smp\'s limit'),
   board: z.strictObject({
     defaults: name.describe('Board layout id (boards.json) without -nodefaults'),
     nodefaults: name.describe('Board layout id (boards.json) with -nodefaults'),

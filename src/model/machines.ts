@@ -32,6 +32,8 @@ export interface Machine {
   readonly inherits: string | null;
   readonly defaultCpuType: string | null;
   readonly defaultRamId: string | null;
+  /** query-machines cpu-max (mc->max_cpus); null where the definitions do not say. */
+  readonly cpuMax: number | null;
   readonly board?: { readonly defaults: string; readonly nodefaults: string };
   /** Entries this version appends, groups expanded. */
   readonly ownCompat: readonly SourcedCompatEntry[];
@@ -129,6 +131,7 @@ function toMachine(def: MachineDef, groups: ReadonlyMap<string, readonly CompatE
     inherits: def.inherits ?? null,
     defaultCpuType: def.defaultCpuType ?? null,
     defaultRamId: def.defaultRamId ?? null,
+    cpuMax: def.cpuMax ?? null,
     ...(def.board ? { board: def.board } : {}),
     ownCompat,
   };

@@ -58,6 +58,8 @@ export interface QemuCommandLine {
   readonly sugar: SugarProp[];
   /** The -m options of the line, merged (QEMU's "memory" list); absent without -m. */
   readonly memory?: MemoryOption;
+  /** The -smp options of the line as the machine's `smp` dictionary (keyval, merged; a later key wins). */
+  readonly smp?: Array<[string, string]>;
 }
 
 /** Reading the files a command line names (-readconfig); undefined when a file cannot be read. */
@@ -106,6 +108,7 @@ class Builder {
   private readonly rtc: string[] = [];
   private smpCpus?: string;
   private memory?: MemoryOption;
+  private smp?: Map<string, string>;
 
   constructor(private readonly table: OptionTable, private readonly files: CommandLineFiles | undefined, private readonly dialect: Dialect | undefined) {}
 
@@ -120,7 +123,6 @@ class Builder {
     if (effect !== 'applied') {
       if (effect === 'information' && this.information === undefined) this.information = o.text;
       if (BUS_CREATING_OPTIONS.has(o.name)) this.unknownBusesAssumed = true;
-      if (o.name === 'smp') this.smpCpus = qemuOptsPairs(o.arg!, 'cpus').filter(([k]) => k === 'cpus').pop()?.[1] ?? this.smpCpus;
       const backend = o.arg !== undefined ? backendOf(o.name, o.arg) : undefined;
       if (backend) this.backends[backend.kind].push(backend.id);
       this.listed.push({ text: o.text, name: o.name, effect });
@@ -137,6 +139,7 @@ class Builder {
       // -enable-kvm puts accel=kvm into the -machine dictionary, in command-line order.
       case 'enable-kvm': this.machineOpts.delete('accel'); this.machineOpts.set('accel', 'kvm'); break;
       case 'cpu': this.cpu = o.arg!; break;
+      case 'smp': this.addSmp(o); break;
       case 'm': {
         const error = addMemoryOption(this.memory ??= {}, o.arg!);
         if (error) this.options.push({ kind: 'fatal', arg: `${o.text}: ${error}` });
@@ -205,16 +208,32 @@ class Builder {
     return undefined;
   }
 
+  /**
+   * -smp (machine_parse_property_opt): keyval with the implied key `cpus`,
+   * merged into the machine's `smp` dictionary; its values are checked when
+   * the machine takes the property (resolve/smp.ts).
+   */
+  private addSmp(o: ArgvOption): void {
+    this.smp ??= new Map();
+    this.mergeKeyval(o, 'cpus', this.smp);
+    this.smpCpus = this.smp.get('cpus') ?? this.smpCpus;
+  }
+
   private addMachine(o: ArgvOption): void {
-    const kv = parseKeyval(o.arg!, 'type');
+    this.mergeKeyval(o, 'type', this.machineOpts);
+  }
+
+  /** A keyval option merged into a dictionary (a later key replaces an earlier one); its syntax error is fatal where it stands. */
+  private mergeKeyval(o: ArgvOption, implied: string, into: Map<string, string>): void {
+    const kv = parseKeyval(o.arg!, implied);
     if (!kv.ok) {
       this.options.push({ kind: 'fatal', arg: `${o.text}: ${kv.error}` });
       return;
     }
     if (kv.help) this.information ??= o.text;
     for (const [k, v] of kv.pairs) {
-      this.machineOpts.delete(k);
-      this.machineOpts.set(k, v);
+      into.delete(k);
+      into.set(k, v);
     }
   }
 
@@ -292,6 +311,7 @@ class Builder {
       legacyNetwork: this.listed.some((o) => o.name === 'nic' || o.name === 'net'),
       sugar,
       ...(this.memory ? { memory: this.memory } : {}),
+      ...(this.smp ? { smp: [...this.smp] } : {}),
     };
   }
 }

@@ -23,7 +23,7 @@ export type OptionEffect =
   /** Creates or changes objects in a way the tool does not model yet: listed, the answer does not include its effect. */
   | 'not-modelled';
 
-const APPLIED = ['M', 'machine', 'accel', 'enable-kvm', 'cpu', 'global', 'device', 'object', 'nodefaults', 'rtc', 'mem-prealloc', 'win2k-hack', 'set', 'm'];
+const APPLIED = ['M', 'machine', 'accel', 'enable-kvm', 'cpu', 'global', 'device', 'object', 'nodefaults', 'rtc', 'mem-prealloc', 'win2k-hack', 'set', 'm', 'smp'];
 
 const NO_PROPERTY = [
   'name', 'uuid', 'msg', 'pidfile', 'daemonize', 'sandbox', 'no-shutdown', 'no-reboot', 'S', 'd', 'D', 'dfilter', 'trace',

@@ -21,6 +21,9 @@ import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { machineMemory, type MemoryKeys } from './memory.js';
 import { boardFamily, GuestRam } from './guest-ram.js';
+import { machineSmp, threadsPerPackage, type SmpClass, type SmpTopology } from './smp.js';
+import { withSmpCpus } from './board-cpus.js';
+import { splitMachineVersion } from '../model/machines.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
 import type { Backends } from '../parse/backends.js';
@@ -45,6 +48,8 @@ export interface ResolveRequest {
   machineProps?: ReadonlyArray<readonly [string, string]>;
   /** The machine's `memory` dictionary from -m (parse_memory_options); it replaces `-machine memory.*` keys. */
   memory?: MemoryKeys;
+  /** The machine's `smp` dictionary from -smp (keyval); it replaces `-machine smp.*` keys. */
+  smp?: ReadonlyArray<readonly [string, string]>;
   /** Backends the command line defines (-blockdev, -chardev, -netdev, …), by the ids device properties name. */
   backends?: Backends;
   /** Properties legacy options register for objects created later (-rtc driftfix, -mem-prealloc, -win2k-hack, ...), in order. */
@@ -85,6 +90,8 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   if (!cmdline.ok) return done(cmdline.error, 'refused');
   const machineError = machinePropsError(machine.type, req.machineProps ?? [], model.types, req.backends);
   if (machineError) return done(machineError, 'refused');
+  const smp = machineSmp(smpKeys(req), smpClass(machine, model.types));
+  if (!smp.ok) return done(smp.error, 'refused');
   const memory = machineMemory(memoryKeys(req), defaultRamSize(defs, machine.name, model.types));
   if (!memory.ok) return done(memory.error, 'refused');
   const ramBackend = req.machineProps?.filter(([k]) => k === 'memory-backend').pop()?.[1];
@@ -96,10 +103,11 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
   const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
   const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions, req.machineProps ?? [], req.sugar ?? []);
+  ctx.smp = smp.topology;
   const nodefaults = req.nodefaults ?? false;
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
-    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, ramBackend !== undefined, cpu);
+    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
     const boardTypes = plan.flatMap((p) => (typeof p === 'object' && 'origin' in p && p.origin === 'board' ? [p.type] : []));
     const family = boardFamily(machine.type, boardTypes, model.types);
     ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, family === 'q35' || family === 'i440fx', ramBackend);
@@ -155,6 +163,26 @@ function machinePropsError(machineType: string, props: ReadonlyArray<readonly [s
 const IMAGE_DERIVED = ['cyls', 'heads', 'secs', 'lcyls', 'lheads', 'lsecs', 'bios-chs-trans', 'logical_block_size', 'physical_block_size', 'discard_granularity', 'min_io_size', 'opt_io_size'];
 const IMAGE_DERIVED_REASON = 'QEMU computes it at realize from the disk image behind drive= (its size, the host\'s block limits), which the tool cannot see';
 
+/** `-machine smp.cpus=…` and the rest, with -smp's keys merged over them (machine_merge_property). */
+function smpKeys(req: ResolveRequest): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const [k, v] of req.machineProps ?? []) if (k.startsWith('smp.')) keys.set(k.slice('smp.'.length), v);
+  for (const [k, v] of req.smp ?? []) { keys.delete(k); keys.set(k, v); }
+  return keys;
+}
+
+/**
+ * What the machine class says of CPU topology: cpu-max (query-machines), and
+ * mc->smp_props as pc_machine_class_init and the versions' options set them
+ * (dies and modules on PCs; sockets preferred for an omitted count up to 6.1).
+ */
+function smpClass(machine: { name: string; type: string; cpuMax: number | null }, types: TypeModel): SmpClass {
+  const pc = types.isA(machine.type, 'generic-pc-machine');
+  const { family, version } = splitMachineVersion(machine.name);
+  const upTo61 = version.length > 0 && (version[0]! < 6 || (version[0] === 6 && (version[1] ?? 0) <= 1));
+  return { name: machine.name, maxCpus: machine.cpuMax, preferSockets: (family === 'pc-q35' || family === 'pc-i440fx') && upTo61, diesSupported: pc, modulesSupported: pc };
+}
+
 /** `-machine memory.size=…` (and slots, max-size), with -m's dictionary merged over it (keyval_merge). */
 function memoryKeys(req: ResolveRequest): MemoryKeys {
   const keys: MemoryKeys = {};
@@ -196,7 +224,7 @@ type PlanStep = PlannedObject | 'deprecation' | { validateDevice: number };
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
 function planObjects(
   defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, host: string, nodefaults: boolean, network: Network,
-  ownRam: boolean, cpu?: CpuOption,
+  ownRam: boolean, smp: SmpTopology, cpu?: CpuOption,
 ): PlanStep[] {
   const types = model.types;
   const layoutNd = defs.machines.boardLayout(machine, true);
@@ -223,6 +251,15 @@ function planObjects(
       return { ...o, type: cpu.type!, ...(record && o.path ? { observed: { type: cpu.type!, record: relocateRecord(record, CPU_RECORD_PATH, o.path) } } : {}) };
     });
   }
+
+  board = withSmpCpus(board, smp, {
+    isCpu: (t) => types.isA(t, 'cpu'),
+    isApic: (t) => types.isA(t, 'apic-common'),
+    vendor: (o) => {
+      const recorded = o.observed?.type === o.type ? o.observed.record.values['vendor'] : undefined;
+      return typeof recorded === 'string' ? recorded : types.property(o.type, 'vendor')?.default ?? undefined;
+    },
+  });
 
   // Machine instance_init creates the objects before `migration` (pflash, pcspk).
   const migrationAt = board.findIndex((o) => o.type === 'migration');
@@ -291,6 +328,10 @@ class Resolution {
 
   /** The type of the board's CPUs: -cpu's, else the machine's default. */
   private readonly boardCpuType: string | undefined;
+
+  /** The CPU topology (-smp). */
+  smp!: SmpTopology;
+  private htWarned = false;
 
   /** Guest RAM as board init lays it out (set once the plan is known). */
   ram!: GuestRam;
@@ -387,6 +428,7 @@ class Resolution {
     if (this.cpu?.type === o.type) this.applyCpuPlusMinus(obj, this.cpu);
     obj.linksAsPaths((id) => this.pathOfId(id));
     obj.showObserved(o.observed);
+    if (o.origin === 'board') this.warnHyperthreading(obj);
     const ramError = this.ram.shape(obj, o.origin);
     if (ramError) throw new Stop(ramError, 'refused');
     if (o.origin === 'object' && o.optionIndex !== undefined) this.refuseLikeAlone(o);
@@ -454,6 +496,18 @@ class Resolution {
     }
   }
 
+  /**
+   * x86_cpu_realizefn warns once when an AMD CPU model without topoext gets
+   * more than one thread per core.
+   */
+  private warnHyperthreading(obj: ObjectState): void {
+    if (this.htWarned || this.smp.threads <= 1 || !this.types.isA(obj.type, 'x86_64-cpu')) return;
+    if (obj.shownValue('vendor') !== 'AuthenticAMD' || obj.shownValue('topoext') === true) return;
+    this.htWarned = true;
+    this.realizeWarnings.push(`This family of AMD CPU doesn't support hyperthreading(${this.smp.threads}). `
+      + 'Please configure -smp options properly or try enabling topoext feature.');
+  }
+
   /** Warnings QEMU prints while it realizes -device and -object objects, in order. */
   readonly realizeWarnings: string[] = [];
 
@@ -472,7 +526,9 @@ class Resolution {
    * mem-merge, before compat and -global reach it.
    */
   private fromMachine(obj: ObjectState, o: PlannedObject): void {
-    if (o.origin !== 'object' || !this.types.isA(o.type, 'memory-backend')) return;
+    if (!this.types.isA(o.type, 'memory-backend') || (o.origin !== 'object' && !(o.origin === 'board' && o.path?.startsWith('/objects/')))) return;
+    // prealloc-threads starts as the machine's CPU count (the recorded default is that of one CPU).
+    if (obj.shownValue('prealloc-threads') !== BigInt(this.smp.cpus)) obj.reset('prealloc-threads', String(this.smp.cpus), false);
     for (const [machineProp, own] of [['dump-guest-core', 'dump'], ['mem-merge', 'merge']] as const) {
       const value = this.machineProps.filter(([k]) => k === machineProp).pop()?.[1];
       if (value !== undefined) obj.reset(own, value, false);

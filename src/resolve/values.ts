@@ -317,6 +317,11 @@ export function parseKeyvalSize(name: string, text: string): Step<bigint> {
   return visitSize('keyval', name, text);
 }
 
+/** An int64 in a keyval dictionary (-smp's members). */
+export function parseKeyvalInt64(name: string, text: string): Step<bigint> {
+  return visitInt64('keyval', name, text);
+}
+
 /** A uint64 in a keyval dictionary. */
 export function parseKeyvalUint64(name: string, text: string): Step<bigint> {
   return visitUint64('keyval', name, text);

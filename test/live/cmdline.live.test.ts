@@ -7,13 +7,11 @@
  * parser and resolve (test/support/differential.ts, `extra`); outcome,
  * messages and every value QEMU shows must agree.
  */
-import { afterAll, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDefinitionsFromDisk } from '../../src/load/fs.js';
-import { differential, mapLimit, report, summarize, type Scenario } from '../support/differential.js';
-import { describeLive, QEMU_BINARY } from '../support/qemu.js';
+import { lineSuite, type LineCase } from '../support/line-cases.js';
 
 const defs = await loadDefinitionsFromDisk();
 const dir = mkdtempSync(join(tmpdir(), 'qom-compat-cmdline-'));
@@ -22,7 +20,7 @@ writeFileSync(config, '[device "pci.1"]\n  driver = "pci-bridge"\n  chassis_nr =
 
 const null0 = ['-blockdev', '{"driver":"null-co","node-name":"d0","size":1048576}'];
 
-const CASES: Array<{ machine: string; nodefaults?: boolean; line: string[] }> = [
+const CASES: LineCase[] = [
   // bus= on a bus a -device creates: PCIe root port, PCI bridge (QemuOpts and JSON)
   { machine: 'pc-q35-10.0', line: ['-device', 'pcie-root-port,id=pci.1,chassis=1', '-device', 'e1000,bus=pci.1'] },
   { machine: 'pc-q35-10.0', line: ['-device', '{"driver":"pcie-root-port","port":16,"chassis":1,"id":"pci.1","bus":"pcie.0","multifunction":true,"addr":"0x2"}',
@@ -66,20 +64,8 @@ const CASES: Array<{ machine: string; nodefaults?: boolean; line: string[] }> = 
   { machine: 'pc-i440fx-10.0', line: ['-readconfig', config, '-device', 'e1000,bus=pci.1,addr=0x2'] },
 ];
 
-const results: Awaited<ReturnType<typeof differential>>[] = [];
-afterAll(() => {
-  if (!results.length) return;
-  const s = summarize(results);
-  process.stdout.write(`\ncommand lines vs QEMU: ${s.scenarios} lines, ${s.agree} agree; ${s.values} values compared, ${s.valuesAgree} equal\n`);
-});
-
-describeLive('whole command lines agree with QEMU 10.0.2', () => {
-  it('buses, JSON devices, backends, -readconfig', async () => {
-    results.push(...await mapLimit(CASES, 2, (c) => differential(QEMU_BINARY, defs, {
-      category: 'cmdline', machine: c.machine, nodefaults: c.nodefaults ?? true, options: [], extra: c.line,
-    } satisfies Scenario)));
-    expect(results.filter((r) => r.observed.error !== null).length).toBeGreaterThanOrEqual(5);
-    expect(results.filter((r) => r.observed.started).length).toBeGreaterThanOrEqual(10);
-    expect(report(results)).toBe('');
-  }, 300_000);
+lineSuite(defs, {
+  title: 'whole command lines agree with QEMU 10.0.2',
+  test: 'buses, JSON devices, backends, -readconfig',
+  category: 'cmdline', label: 'command lines', cases: CASES, atLeast: { refused: 5, started: 10 }, timeoutMs: 300_000,
 });

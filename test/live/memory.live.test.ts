@@ -8,14 +8,12 @@
  * versions whose class flags differ (gigabyte alignment, reserved-end,
  * auto-NUMA, the 32-bit address check).
  */
-import { afterAll, expect, it } from '@jest/globals';
 import { loadDefinitionsFromDisk } from '../../src/load/fs.js';
-import { differential, mapLimit, report, summarize, type Scenario } from '../support/differential.js';
-import { describeLive, QEMU_BINARY } from '../support/qemu.js';
+import { lineSuite, type LineCase } from '../support/line-cases.js';
 
 const defs = await loadDefinitionsFromDisk();
 
-const CASES: Array<{ machine: string; line: string[] }> = [
+const CASES: LineCase[] = [
   // the split below/above 4 GiB on each family, below and above its thresholds
   { machine: 'pc-q35-10.0', line: ['-m', '4096'] },
   { machine: 'pc-q35-10.0', line: ['-m', 'size=2816M'] },
@@ -69,21 +67,8 @@ const CASES: Array<{ machine: string; line: string[] }> = [
   { machine: 'pc-q35-10.0', line: ['-m', '2G', '-m', 'maxmem=4G,slots=1'] },
 ];
 
-const results: Awaited<ReturnType<typeof differential>>[] = [];
-afterAll(() => {
-  if (!results.length) return;
-  const s = summarize(results);
-  process.stdout.write(`\n-m vs QEMU: ${s.scenarios} lines, ${s.agree} agree; ${s.values} values compared, ${s.valuesAgree} equal\n`);
-});
-
-describeLive('guest RAM agrees with QEMU 10.0.2', () => {
-  it('-m, memory.*, max-ram-below-4g, memory-backend=: values and messages', async () => {
-    results.push(...await mapLimit(CASES, 2, (c) => differential(QEMU_BINARY, defs, {
-      category: 'memory', machine: c.machine, nodefaults: true, options: [], extra: c.line,
-    } satisfies Scenario)));
-    // Both kinds must be exercised: lines QEMU starts and lines it refuses.
-    expect(results.filter((r) => r.observed.error !== null).length).toBeGreaterThanOrEqual(12);
-    expect(results.filter((r) => r.observed.started).length).toBeGreaterThanOrEqual(25);
-    expect(report(results)).toBe('');
-  }, 400_000);
+lineSuite(defs, {
+  title: 'guest RAM agrees with QEMU 10.0.2',
+  test: '-m, memory.*, max-ram-below-4g, memory-backend=: values and messages',
+  category: 'memory', label: '-m', cases: CASES, atLeast: { refused: 12, started: 25 }, timeoutMs: 400_000,
 });

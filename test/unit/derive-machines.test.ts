@@ -5,7 +5,7 @@ import { MachineModel } from '../../src/model/machines.js';
 
 const e = (driver: string, property: string, value: string) => ({ driver, property, value });
 const m = (name: string, compatProps: QmpMachine['compatProps'], extra: Partial<QmpMachine> = {}): QmpMachine =>
-  ({ name, alias: null, isDefault: false, deprecated: false, defaultCpuType: null, defaultRamId: 'pc.ram', compatProps, compatReported: true, ...extra });
+  ({ name, alias: null, isDefault: false, deprecated: false, defaultCpuType: null, defaultRamId: 'pc.ram', cpuMax: null, compatProps, compatReported: true, ...extra });
 
 const base = [e('virtio-iommu-pci', 'aw-bits', '39')];
 const v92 = [e('a', 'x', '1'), e('b', 'y', 'off')];

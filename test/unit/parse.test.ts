@@ -92,6 +92,8 @@ describe('command line → what resolve applies and what it lists', () => {
     expect(parse(['-m', '-1']).options).toEqual([{ kind: 'fatal', arg: "-m -1: Value '-1' is out of range for parameter 'size'" }]);
     expect(parse(['-m', '4G,foo=1']).options).toEqual([{ kind: 'fatal', arg: "-m 4G,foo=1: Invalid parameter 'foo'" }]);
     expect(parse(['-m', '1G,slots=x']).options).toEqual([{ kind: 'fatal', arg: "-m 1G,slots=x: Parameter 'slots' expects a number" }]);
+    expect(parse(['-smp', '2', '-smp', 'maxcpus=4,cores=4']).smp).toEqual([['cpus', '2'], ['maxcpus', '4'], ['cores', '4']]);
+    expect(parse(['-smp', 'a=1,=2']).options).toEqual([{ kind: 'fatal', arg: "-smp a=1,=2: Invalid parameter ''" }]);
     expect(parse(['-m', '1G,slots=99999999999999999999']).options).toEqual([{ kind: 'fatal', arg: "-m 1G,slots=99999999999999999999: Value '99999999999999999999' is too large for parameter 'slots'" }]);
   });
 
