@@ -64,6 +64,7 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName | undefi
     machineProps: line.machineProps,
     ...(line.memory ? { memory: memoryProperty(line.memory) } : {}),
     ...(line.smp ? { smp: line.smp } : {}),
+    ...(line.boot ? { boot: line.boot } : {}),
     backends: line.backends,
     ...(line.unknownBusesAssumed ? { unknownBusesAssumed: true } : {}),
     ...(line.legacyNetwork ? { legacyNetwork: true } : {}),

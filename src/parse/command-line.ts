@@ -60,6 +60,8 @@ export interface QemuCommandLine {
   readonly memory?: MemoryOption;
   /** The -smp options of the line as the machine's `smp` dictionary (keyval, merged; a later key wins). */
   readonly smp?: Array<[string, string]>;
+  /** The -boot options of the line as the machine's `boot` dictionary (keyval, implied key `order`). */
+  readonly boot?: Array<[string, string]>;
 }
 
 /** Reading the files a command line names (-readconfig); undefined when a file cannot be read. */
@@ -109,6 +111,7 @@ class Builder {
   private smpCpus?: string;
   private memory?: MemoryOption;
   private smp?: Map<string, string>;
+  private boot?: Map<string, string>;
 
   constructor(private readonly table: OptionTable, private readonly files: CommandLineFiles | undefined, private readonly dialect: Dialect | undefined) {}
 
@@ -140,6 +143,8 @@ class Builder {
       case 'enable-kvm': this.machineOpts.delete('accel'); this.machineOpts.set('accel', 'kvm'); break;
       case 'cpu': this.cpu = o.arg!; break;
       case 'smp': this.addSmp(o); break;
+      // -boot (machine_parse_property_opt): the machine's `boot` property, checked by resolve/boot.ts.
+      case 'boot': this.mergeKeyval(o, 'order', this.boot ??= new Map()); break;
       case 'm': {
         const error = addMemoryOption(this.memory ??= {}, o.arg!);
         if (error) this.options.push({ kind: 'fatal', arg: `${o.text}: ${error}` });
@@ -312,6 +317,7 @@ class Builder {
       sugar,
       ...(this.memory ? { memory: this.memory } : {}),
       ...(this.smp ? { smp: [...this.smp] } : {}),
+      ...(this.boot ? { boot: [...this.boot] } : {}),
     };
   }
 }

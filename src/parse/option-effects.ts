@@ -23,13 +23,13 @@ export type OptionEffect =
   /** Creates or changes objects in a way the tool does not model yet: listed, the answer does not include its effect. */
   | 'not-modelled';
 
-const APPLIED = ['M', 'machine', 'accel', 'enable-kvm', 'cpu', 'global', 'device', 'object', 'nodefaults', 'rtc', 'mem-prealloc', 'win2k-hack', 'set', 'm', 'smp'];
+const APPLIED = ['M', 'machine', 'accel', 'enable-kvm', 'cpu', 'global', 'device', 'object', 'nodefaults', 'rtc', 'mem-prealloc', 'win2k-hack', 'set', 'm', 'smp', 'boot'];
 
 const NO_PROPERTY = [
   'name', 'uuid', 'msg', 'pidfile', 'daemonize', 'sandbox', 'no-shutdown', 'no-reboot', 'S', 'd', 'D', 'dfilter', 'trace',
   'seed', 'qmp', 'qmp-pretty', 'monitor', 'mon', 'k', 'vnc', 'display', 'full-screen', 'spice', 'incoming', 'only-migratable',
   'loadvm', 'gdb', 's', 'echr', 'action', 'watchdog-action', 'enable-sync-profile', 'perfmap', 'jitdump', 'run-with', 'plugin',
-  'overcommit', 'no-user-config', 'preconfig', 'L', 'xen-domid', 'xen-attach', 'xen-domid-restrict',
+  'overcommit', 'no-user-config', 'smbios', 'preconfig', 'L', 'xen-domid', 'xen-attach', 'xen-domid-restrict',
   // Proxmox VE's QEMU build: the VM id (see dialects.ts).
   'id',
 ];

@@ -23,6 +23,7 @@ import { machineMemory, type MemoryKeys } from './memory.js';
 import { boardFamily, GuestRam } from './guest-ram.js';
 import { machineSmp, threadsPerPackage, type SmpClass, type SmpTopology } from './smp.js';
 import { withSmpCpus } from './board-cpus.js';
+import { fwCfgBootError, machineBoot, type BootConfig } from './boot.js';
 import { splitMachineVersion } from '../model/machines.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
@@ -50,6 +51,8 @@ export interface ResolveRequest {
   memory?: MemoryKeys;
   /** The machine's `smp` dictionary from -smp (keyval); it replaces `-machine smp.*` keys. */
   smp?: ReadonlyArray<readonly [string, string]>;
+  /** The machine's `boot` dictionary from -boot (keyval); it replaces `-machine boot.*` keys. */
+  boot?: ReadonlyArray<readonly [string, string]>;
   /** Backends the command line defines (-blockdev, -chardev, -netdev, …), by the ids device properties name. */
   backends?: Backends;
   /** Properties legacy options register for objects created later (-rtc driftfix, -mem-prealloc, -win2k-hack, ...), in order. */
@@ -90,7 +93,9 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   if (!cmdline.ok) return done(cmdline.error, 'refused');
   const machineError = machinePropsError(machine.type, req.machineProps ?? [], model.types, req.backends);
   if (machineError) return done(machineError, 'refused');
-  const smp = machineSmp(smpKeys(req), smpClass(machine, model.types));
+  const boot = machineBoot(dictionaryKeys(req, 'boot'));
+  if (!boot.ok) return done(boot.error, 'refused');
+  const smp = machineSmp(dictionaryKeys(req, 'smp'), smpClass(machine, model.types));
   if (!smp.ok) return done(smp.error, 'refused');
   const memory = machineMemory(memoryKeys(req), defaultRamSize(defs, machine.name, model.types));
   if (!memory.ok) return done(memory.error, 'refused');
@@ -104,6 +109,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
   const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions, req.machineProps ?? [], req.sugar ?? []);
   ctx.smp = smp.topology;
+  ctx.boot = boot.config;
   const nodefaults = req.nodefaults ?? false;
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
@@ -163,11 +169,11 @@ function machinePropsError(machineType: string, props: ReadonlyArray<readonly [s
 const IMAGE_DERIVED = ['cyls', 'heads', 'secs', 'lcyls', 'lheads', 'lsecs', 'bios-chs-trans', 'logical_block_size', 'physical_block_size', 'discard_granularity', 'min_io_size', 'opt_io_size'];
 const IMAGE_DERIVED_REASON = 'QEMU computes it at realize from the disk image behind drive= (its size, the host\'s block limits), which the tool cannot see';
 
-/** `-machine smp.cpus=…` and the rest, with -smp's keys merged over them (machine_merge_property). */
-function smpKeys(req: ResolveRequest): Map<string, string> {
+/** `-machine smp.cpus=…` (boot.order=…) and the rest, with -smp's (-boot's) keys merged over them (machine_merge_property). */
+function dictionaryKeys(req: ResolveRequest, property: 'smp' | 'boot'): Map<string, string> {
   const keys = new Map<string, string>();
-  for (const [k, v] of req.machineProps ?? []) if (k.startsWith('smp.')) keys.set(k.slice('smp.'.length), v);
-  for (const [k, v] of req.smp ?? []) { keys.delete(k); keys.set(k, v); }
+  for (const [k, v] of req.machineProps ?? []) if (k.startsWith(`${property}.`)) keys.set(k.slice(property.length + 1), v);
+  for (const [k, v] of req[property] ?? []) { keys.delete(k); keys.set(k, v); }
   return keys;
 }
 
@@ -331,6 +337,8 @@ class Resolution {
 
   /** The CPU topology (-smp). */
   smp!: SmpTopology;
+  /** The machine's boot configuration (-boot): fw_cfg checks it. */
+  boot: BootConfig = {};
   private htWarned = false;
 
   /** Guest RAM as board init lays it out (set once the plan is known). */
@@ -429,6 +437,8 @@ class Resolution {
     obj.linksAsPaths((id) => this.pathOfId(id));
     obj.showObserved(o.observed);
     if (o.origin === 'board') this.warnHyperthreading(obj);
+    const bootError = o.origin === 'board' && this.types.isA(o.type, 'fw_cfg') ? fwCfgBootError(this.boot) : undefined;
+    if (bootError) throw new Stop(bootError, 'refused');
     const ramError = this.ram.shape(obj, o.origin);
     if (ramError) throw new Stop(ramError, 'refused');
     if (o.origin === 'object' && o.optionIndex !== undefined) this.refuseLikeAlone(o);

@@ -322,6 +322,11 @@ export function parseKeyvalInt64(name: string, text: string): Step<bigint> {
   return visitInt64('keyval', name, text);
 }
 
+/** A bool in a keyval dictionary. */
+export function parseKeyvalBool(name: string, text: string): Step<boolean> {
+  return visitBool(name, text);
+}
+
 /** A uint64 in a keyval dictionary. */
 export function parseKeyvalUint64(name: string, text: string): Step<bigint> {
   return visitUint64('keyval', name, text);

@@ -58,6 +58,16 @@ const CASES: LineCase[] = [
   { machine: 'pc-i440fx-10.0', line: ['-device', 'e1000,id=n', '-set', 'device.n.bogus=1'] },
   { machine: 'pc-i440fx-10.0', line: ['-device', '{"driver":"e1000","id":"j"}', '-set', 'device.j.mac=52:54:00:00:00:01'] },
   { machine: 'pc-i440fx-10.0', line: ['-set', 'object.a.b=c'] },
+  // -boot: the machine's boot property (no object shows it), machine_set_boot's and fw_cfg's refusals
+  { machine: 'pc-q35-10.0', line: ['-boot', 'menu=on,strict=on,order=dc,splash-time=3000,reboot-timeout=1000'] },
+  { machine: 'pc-i440fx-10.0', line: ['-boot', 'cd', '-machine', 'pc-i440fx-10.0,boot.strict=on'] },
+  { machine: 'pc-q35-10.0', line: ['-boot', 'order=cc'] },
+  { machine: 'pc-q35-10.0', line: ['-boot', 'once=z'] },
+  { machine: 'pc-q35-10.0', line: ['-boot', 'foo=1'] },
+  { machine: 'pc-q35-10.0', line: ['-boot', 'menu=maybe'] },
+  { machine: 'pc-q35-10.0', line: ['-boot', 'menu=on,splash-time=70000'] },
+  { machine: 'pc-q35-10.0', line: ['-boot', 'reboot-timeout=-2'] },
+  { machine: 'microvm', line: ['-boot', 'reboot-timeout=-1'] },
   // QemuOpts -devices are created before JSON ones
   { machine: 'pc-i440fx-10.0', line: ['-device', '{"driver":"e1000","id":"j"}', '-device', 'e1000,id=o'] },
   // -readconfig: its device at the option's place

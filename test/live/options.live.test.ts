@@ -25,7 +25,7 @@ const SAMPLES: Record<string, string[]> = {
   monitor: ['none'], mon: ['chardev=c0,mode=control'], k: ['en-us'], vnc: ['none'], display: ['none'], 'full-screen': [],
   incoming: ['defer'], 'only-migratable': [], gdb: ['none'], s: [], echr: ['1'], action: ['reboot=shutdown'], 'watchdog-action': ['reset'],
   'enable-sync-profile': [], perfmap: [], jitdump: [], 'run-with': ['async-teardown=off'], overcommit: ['mem-lock=off'],
-  'no-user-config': [], L: ['/usr/share/qemu'],
+  'no-user-config': [], L: ['/usr/share/qemu'], smbios: ['type=1,manufacturer=Acme,serial=abc,uuid=1ccfd97d-5eb4-478a-bbe6-88d254c16db7'],
 };
 
 const tried = NO_PROPERTY_OPTIONS.filter((o) => !NOT_RUN.has(o));
