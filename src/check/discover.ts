@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { isDefinitionFileName, REQUIRED_FILES, type DefinitionFileName } from '../load/file-names.js';
+import { CHECK_SUPPRESSIONS_FILE, isDefinitionFileName, REQUIRED_FILES, type DefinitionFileName } from '../load/file-names.js';
 import { DEFAULT_ARCH } from '../load/paths.js';
 import type { SetInput, SourceInput } from './runner.js';
 
@@ -22,6 +22,13 @@ export interface DiscoverOptions {
   /** Definitions by architecture (`<root>/<arch>/types.json`, …) lending a set the files it lacks. */
   readonly contextRoot?: string;
 }
+
+/**
+ * Files of a definition directory that `check` has no rules for, skipped when
+ * named (a pre-commit hook hands over every staged JSON file): the option
+ * table import writes (the loader validates it).
+ */
+const NOT_CHECKED = new Set(['options.json']);
 
 /** Directories never searched for definition sets. */
 const SKIPPED_DIRS = new Set(['node_modules', 'schema', 'dist']);
@@ -41,7 +48,10 @@ export function discoverSets(opts: DiscoverOptions): SetInput[] {
       const found = setsBelow(path, opts.arch, given);
       if (found.length) for (const dir of found) entry(dir).all = true;
       else for (const file of looseJsonFiles(path, opts.arch, given)) entry(path).named.add(file);
-    } else {
+    } else if (basename(path) === CHECK_SUPPRESSIONS_FILE) {
+      // Its entries speak for the files beside it: a change to it is checked against all of them.
+      entry(dirname(path)).all = true;
+    } else if (!NOT_CHECKED.has(basename(path))) {
       entry(dirname(path)).named.add(path);
     }
   }

@@ -105,6 +105,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .option('--strict', 'fail on warnings too')
     .option('--arch <arch>', 'only this architecture\'s directory when searching a machines/ root; the embedded definitions lent to files that name no architecture')
     .option('--no-cache', 'check afresh: do not reuse or store results (kept by content in $XDG_CACHE_HOME/qom-compat)')
+    .option('--ignore <rule>', 'do not report this rule; repeat for more', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--baseline <file>', 'do not report the findings recorded in this file (by --write-baseline); say which are fixed')
+    .option('--write-baseline <file>', 'record this run\'s errors and warnings in <file> (written atomically) and accept them')
+    .addHelpText('after', `
+Individual findings are accepted, with a reason, in check-suppressions.json beside the definition
+files: { "suppressions": [ { "rule": "compat-noop", "file": "machines.json",
+"path": "$.groups['compat-9.0'].entries['virtio-pci.x-pcie-pm-no-soft-reset']", "reason": "..." } ] }
+("path" as in the "key" of --format json). Exit status: 0 clean (warnings and info allowed),
+1 errors (or warnings with --strict), 2 usage errors.`)
     .action(async (paths: string[], opts) => setExit(await (await import('../commands/check.js')).runCheckCommand(paths, opts, io)));
 
   program.command('compare')
