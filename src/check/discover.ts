@@ -10,6 +10,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { UsageError } from '../errors.js';
 import { CHECK_SUPPRESSIONS_FILE, isDefinitionFileName, REQUIRED_FILES, type DefinitionFileName } from '../load/file-names.js';
 import { DEFAULT_ARCH } from '../load/paths.js';
+import { closestMatches } from '../util/suggest.js';
 import type { SetInput, SourceInput } from './runner.js';
 
 export interface DiscoverOptions {
@@ -138,7 +139,11 @@ function setsBelow(dir: string, arch: string | undefined, given: string): string
 function looseJsonFiles(dir: string, arch: string | undefined, given: string): string[] {
   const files = listDir(dir, given).filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => join(dir, n)).filter(isFile);
   if (files.length) return files;
-  if (arch !== undefined) throw new UsageError(`no definitions for architecture "${arch}" under ${given}`);
+  if (arch !== undefined) {
+    const known = [...new Set(setsBelow(dir, undefined, given).map((d) => basename(d)))];
+    const close = closestMatches(arch, known);
+    throw new UsageError(`no definitions for architecture "${arch}" under ${given}` + (close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''));
+  }
   throw new UsageError(`no definition files (machines.json, types.json, boards.json, accel-compat.json) under ${given}`);
 }
 

@@ -8,6 +8,7 @@ import { EXIT, QomCompatError, UsageError } from '../errors.js';
 import { COMMANDS_WITH_QEMU_LINE, POSITIONALS, splitQemuArgv, tableLocation } from './argv.js';
 import type { OptionTable } from '../parse/option-table.js';
 import type { CliIo } from './io.js';
+import { commanderMessage, PREFIX, unknownArchitecture } from './messages.js';
 
 const formatOption = (choices: string[] = ['text', 'json']) =>
   new Option('--format <format>', 'output format').choices(choices).default('text');
@@ -75,7 +76,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .option('-V, --version', 'print the tool\'s version and the QEMU version of its embedded definitions')
     .option('--color [when]', 'colour: always, never or auto (default: auto; FORCE_COLOR and NO_COLOR as usual)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(commanderMessage(s)) })
     .showHelpAfterError(false);
 
   program.command('list')
@@ -203,10 +204,11 @@ function reportError(e: unknown, io: CliIo): number {
     return EXIT.usage;
   }
   if (e instanceof QomCompatError) {
-    io.err(`qom-compat: ${e.message}\n`);
+    const error = unknownArchitecture(e) ?? e;
+    io.err(`${PREFIX}${error.message}\n`);
     return e.exitCode;
   }
-  io.err(`qom-compat: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  io.err(`${PREFIX}internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 70;
 }
 
