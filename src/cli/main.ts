@@ -9,6 +9,7 @@ import { COMMANDS_WITH_QEMU_LINE, POSITIONALS, splitQemuArgv, tableLocation } fr
 import type { OptionTable } from '../parse/option-table.js';
 import type { CliIo } from './io.js';
 import { commanderMessage, PREFIX, unknownArchitecture } from './messages.js';
+import { LineWrapper, outputWidth } from './wrap.js';
 
 const formatOption = (choices: string[] = ['text', 'json']) =>
   new Option('--format <format>', 'output format').choices(choices).default('text');
@@ -22,7 +23,7 @@ export async function main(argvIn: string[], io?: CliIo): Promise<number> {
   try {
     if (color === 'invalid') throw new UsageError("--color: expected 'always', 'never' or 'auto'");
     const { own, line } = await splitArgv(argv);
-    const program = buildProgram(cli, (code) => { status.code = code; }, line);
+    const { io: out, program } = withWrapping(cli, (wrappedIo) => buildProgram(wrappedIo, (code) => { status.code = code; }, line));
     // A bare `qom-compat` asked for nothing: say what it can do, and exit as a usage error.
     if (own.length === 0) {
       cli.err(program.helpInformation());
@@ -32,11 +33,32 @@ export async function main(argvIn: string[], io?: CliIo): Promise<number> {
       cli.out(`${await versionLine()}\n`);
       return EXIT.ok;
     }
-    await program.parseAsync(own, { from: 'user' });
+    try {
+      await program.parseAsync(own, { from: 'user' });
+    } finally {
+      out.end();
+    }
     return status.code;
   } catch (e) {
     return reportError(e, cli);
   }
+}
+
+/**
+ * stdout wrapped to the terminal's width (or COLUMNS) for the text formats,
+ * decided once commander knows the command and its --format; machine formats
+ * pass through untouched.
+ */
+function withWrapping(cli: CliIo, build: (io: CliIo) => Command): { io: { end(): void }; program: Command } {
+  const width = outputWidth(cli.env, cli.columns);
+  if (width === undefined) return { io: { end() {} }, program: build(cli) };
+  let wrapper: LineWrapper | undefined;
+  const program = build({ ...cli, out: (s) => (wrapper ? wrapper.out(s) : cli.out(s)) });
+  program.hook('preAction', (_, action) => {
+    const format = (action.opts() as { format?: string }).format;
+    if (format === undefined || format === 'text' || format === 'table') wrapper = new LineWrapper(cli.out, width);
+  });
+  return { io: { end: () => wrapper?.end() }, program };
 }
 
 /** The QEMU command line of resolve/explain, split off argv with the binary's option table. */
@@ -268,5 +290,6 @@ async function defaultIo(choice?: ColorChoice): Promise<CliIo> {
     color: new Chalk({ level: level as 0 | 1 }),
     env,
     interactive: !!process.stderr.isTTY,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }
