@@ -56,6 +56,8 @@ function withWrapping(cli: CliIo, build: (io: CliIo) => Command): { io: { end():
   const program = build({ ...cli, out: (s) => (wrapper ? wrapper.out(s) : cli.out(s)) });
   program.hook('preAction', (_, action) => {
     const format = (action.opts() as { format?: string }).format;
+    // Completion candidates and scripts are read by the shell, not by people.
+    if (action.name() === '__complete' || action.name() === 'completion') return;
     if (format === undefined || format === 'text' || format === 'table') wrapper = new LineWrapper(cli.out, width);
   });
   return { io: { end: () => wrapper?.end() }, program };
@@ -201,6 +203,17 @@ with one (-nodefaults -device virtio-net-pci ...), that configuration (its -M li
 Without a QEMU command line, each machine type's board alone; with one (-object sev-guest,...,
 -global migration.x=y, ...), that configuration on every machine type (its -M limits them).`)
     .action(async (opts) => setExit(await (await import('../commands/rfc-impact.js')).runRfcImpact({ ...opts, qemu: line.words, table: line.table! }, io)));
+
+  program.command('completion')
+    .description('print a shell completion script (bash or zsh): source <(qom-compat completion bash)')
+    .argument('<shell>', 'bash or zsh')
+    .action(async (shell: string) => setExit((await import('../commands/completion.js')).runCompletion(shell, io)));
+
+  // What the completion scripts call: candidates for one word, one a line.
+  program.command('__complete', { hidden: true })
+    .argument('<index>').argument('[words...]')
+    .allowUnknownOption()
+    .action(async (index: string, words: string[]) => setExit((await import('../commands/completion.js')).runComplete(index, words, program, io)));
 
   return program;
 }
