@@ -127,7 +127,7 @@ const ZSH = `#compdef qom-compat
 #   source <(qom-compat completion zsh)
 # or save it as _qom-compat in a directory of $fpath
 _qom_compat() {
-  local -a candidates more done
+  local -a candidates more rest
   candidates=("\${(@f)$("\${words[1]}" __complete "$((CURRENT - 2))" -- "\${(@)words[2,-1]}" 2>/dev/null)}")
   candidates=("\${(@)candidates:#}")
   if (( \${#candidates} == 0 )); then
@@ -136,9 +136,9 @@ _qom_compat() {
   fi
   # A driver's dot, a property's = and a -device comma are followed by more, not by a space.
   more=("\${(@M)candidates:#*[.=,]}")
-  done=("\${(@)candidates:#*[.=,]}")
+  rest=("\${(@)candidates:#*[.=,]}")
   (( \${#more} )) && compadd -Q -S '' -- "\${more[@]}"
-  (( \${#done} )) && compadd -Q -- "\${done[@]}"
+  (( \${#rest} )) && compadd -Q -- "\${rest[@]}"
 }
 if [[ "\${zsh_eval_context[-1]}" == loadautofunc ]]; then
   _qom_compat "$@"

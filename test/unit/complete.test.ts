@@ -113,3 +113,36 @@ describe('the bash script, in bash', () => {
     }
   });
 });
+
+describe('the zsh script, in zsh', () => {
+  const zsh = spawnSync('zsh', ['--version']).status === 0;
+  // zsh is not on every system: skipped only where it is missing, never in CI.
+  (zsh || process.env.CI === 'true' ? it : it.skip)('passes words[2,-1] and CURRENT-2 to __complete; no space after . = ,', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qom-compat-zsh-'));
+    try {
+      const script = join(dir, '_qom-compat');
+      writeFileSync(script, (await runCli(['completion', 'zsh'])).stdout);
+      expect(spawnSync('zsh', ['-n', script]).status).toBe(0);
+      const program = join(dir, 'qom-compat');
+      writeFileSync(program, `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(dir, 'args')}"\nprintf 'virtio-net-pci.\\nvirtio-net-pci-transitional.\\nnext\\n'\n`, { mode: 0o755 });
+      // compdef, compadd and _files are zle's; stand-ins print what the script asks of them.
+      const silent = join(dir, 'silent');
+      writeFileSync(silent, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      // compdef, compadd and _files are zle's; stand-ins print what the script asks of them.
+      const run = spawnSync('zsh', ['-c', `compdef() { print -r -- "compdef $*" }; source "${script}"; compadd() { print -r -- "compadd $*" }; ` +
+        `_files() { print _files }; words=("${program}" resolve -global virtio); CURRENT=4; _qom_compat; ` +
+        `words=("${silent}" list --defs ''); CURRENT=4; _qom_compat`], { encoding: 'utf8' });
+      expect(run.stdout).toBe([
+        'compdef _qom_compat qom-compat',
+        'compadd -Q -S  -- virtio-net-pci. virtio-net-pci-transitional.',
+        'compadd -Q -- next',
+        // Nothing from __complete (a file option): the shell completes files.
+        '_files',
+        '',
+      ].join('\n'));
+      expect(readFileSync(join(dir, 'args'), 'utf8')).toBe(['__complete', '2', '--', 'resolve', '-global', 'virtio', ''].join('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
