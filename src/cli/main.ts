@@ -45,20 +45,22 @@ export async function main(argvIn: string[], io?: CliIo): Promise<number> {
 }
 
 /**
- * stdout wrapped to the terminal's width (or COLUMNS) for the text formats,
- * decided once commander knows the command and its --format; machine formats
- * pass through untouched.
+ * stdout wrapped to the terminal's width (or COLUMNS): help and the text
+ * formats; once commander knows the command and its --format, machine formats
+ * and completion pass through untouched.
  */
 function withWrapping(cli: CliIo, build: (io: CliIo) => Command): { io: { end(): void }; program: Command } {
   const width = outputWidth(cli.env, cli.columns);
   if (width === undefined) return { io: { end() {} }, program: build(cli) };
-  let wrapper: LineWrapper | undefined;
+  // On from the start (help text too); off once an action turns out to write for programs.
+  let wrapper: LineWrapper | undefined = new LineWrapper(cli.out, width);
   const program = build({ ...cli, out: (s) => (wrapper ? wrapper.out(s) : cli.out(s)) });
   program.hook('preAction', (_, action) => {
     const format = (action.opts() as { format?: string }).format;
     // Completion candidates and scripts are read by the shell, not by people.
-    if (action.name() === '__complete' || action.name() === 'completion') return;
-    if (format === undefined || format === 'text' || format === 'table') wrapper = new LineWrapper(cli.out, width);
+    const forPrograms = action.name() === '__complete' || action.name() === 'completion' ||
+      (format !== undefined && format !== 'text' && format !== 'table');
+    if (forPrograms) { wrapper?.end(); wrapper = undefined; }
   });
   return { io: { end: () => wrapper?.end() }, program };
 }
@@ -79,11 +81,13 @@ async function splitArgv(argv: string[]): Promise<{ own: string[]; line: QemuWor
 }
 
 const QEMU_LINE_HELP = `
-The QEMU command line: every option of the imported binary, as QEMU takes it (one dash or two),
-e.g. -M q35-9.1 -accel tcg -cpu qemu64 -nodefaults -global D.P=V -device '{"driver":...}' -object ...,
--m, -smp, -name, ... A pasted line may start with VAR=value words and the program name
-(qemu-system-x86_64 ...); --args-file reads one from a file or stdin (-), with shell quoting and
-backslash-newline continuations. Options that resolve does not apply are listed in the output.`;
+The QEMU command line: every option of the imported binary, as QEMU takes it
+(one dash or two), e.g. -M q35-9.1 -accel tcg -cpu qemu64 -nodefaults
+-global D.P=V -device '{"driver":...}' -object ..., -m, -smp, -name, ...
+A pasted line may start with VAR=value words and the program name
+(qemu-system-x86_64 ...); --args-file reads one from a file or stdin (-), with
+shell quoting and backslash-newline continuations. Options that resolve does
+not apply are listed in the output.`;
 
 /** The tool's own options of resolve and explain; the rest of argv is the QEMU command line. */
 function addQemuLineOptions(cmd: Command): Command {
@@ -130,15 +134,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .option('--strict', 'fail on warnings too')
     .option('--arch <arch>', 'only this architecture\'s directory when searching a machines/ root; the embedded definitions lent to files that name no architecture')
     .option('--no-cache', 'check afresh: do not reuse or store results (kept by content in $XDG_CACHE_HOME/qom-compat)')
-    .option('--ignore <rule>', 'do not report this rule; repeat for more', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--ignore <rule>', 'do not report this rule; repeat for more', (v: string, acc: string[] = []) => [...acc, v])
     .option('--baseline <file>', 'do not report the findings recorded in this file (by --write-baseline); say which are fixed')
     .option('--write-baseline <file>', 'record this run\'s errors and warnings in <file> (written atomically) and accept them')
     .addHelpText('after', `
-Individual findings are accepted, with a reason, in check-suppressions.json beside the definition
-files: { "suppressions": [ { "rule": "compat-noop", "file": "machines.json",
-"path": "$.groups['compat-9.0'].entries['virtio-pci.x-pcie-pm-no-soft-reset']", "reason": "..." } ] }
-("path" as in the "key" of --format json). Exit status: 0 clean (warnings and info allowed),
-1 errors (or warnings with --strict), 2 usage errors.`)
+Individual findings are accepted, with a reason, in check-suppressions.json
+beside the definition files:
+  { "suppressions": [ { "rule": "compat-noop", "file": "machines.json",
+      "path": "$.groups['compat-9.0']", "reason": "..." } ] }
+("path": the "key" of --format json, or a path above it).
+Exit status: 0 clean (warnings and info allowed), 1 errors (or warnings with
+--strict), 2 usage errors.`)
     .action(async (paths: string[], opts) => setExit(await (await import('../commands/check.js')).runCheckCommand(paths, opts, io)));
 
   program.command('compare')
@@ -189,8 +195,9 @@ files: { "suppressions": [ { "rule": "compat-noop", "file": "machines.json",
     .addOption(new Option('--model <model>', 'compat model for both (default: the one each binary implements)').choices(['qdev', 'object-compat']))
     .addOption(formatOption(['text', 'json', 'markdown'])).addOption(archOption())
     .addHelpText('after', `
-Without a QEMU command line, each machine type's board is compared with and without -nodefaults;
-with one (-nodefaults -device virtio-net-pci ...), that configuration (its -M limits the machines).`)
+Without a QEMU command line, each machine type's board is compared with and
+without -nodefaults; with one (-nodefaults -device virtio-net-pci ...), that
+configuration (its -M limits the machines).`)
     .action(async (opts) => setExit(await (await import('../commands/abi-check.js')).runAbiCheck({ ...opts, qemu: line.words, table: line.table! }, io)));
 
   program.command('rfc-impact')
@@ -200,8 +207,9 @@ with one (-nodefaults -device virtio-net-pci ...), that configuration (its -M li
     .option('--args-file <file>', 'read the QEMU command line from a file, or stdin with -')
     .addOption(formatOption(['text', 'json', 'markdown'])).addOption(defsOption()).addOption(archOption())
     .addHelpText('after', `
-Without a QEMU command line, each machine type's board alone; with one (-object sev-guest,...,
--global migration.x=y, ...), that configuration on every machine type (its -M limits them).`)
+Without a QEMU command line, each machine type's board alone; with one
+(-object sev-guest,..., -global migration.x=y, ...), that configuration on
+every machine type (its -M limits them).`)
     .action(async (opts) => setExit(await (await import('../commands/rfc-impact.js')).runRfcImpact({ ...opts, qemu: line.words, table: line.table! }, io)));
 
   program.command('completion')

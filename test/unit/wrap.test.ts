@@ -58,6 +58,13 @@ describe('commands', () => {
     expect(wrapped.stdout.replace(/\s+/g, ' ')).toBe(whole.stdout.replace(/\s+/g, ' '));
   });
 
+  it('help fits COLUMNS too', async () => {
+    for (const command of ['check', 'resolve', 'abi-check']) {
+      const help = await runCli([command, '--help'], { env: { QOM_COMPAT_CACHE: '0', COLUMNS: '60' } });
+      expect([command, Math.max(...help.stdout.split('\n').map((l) => l.length)) <= 60]).toEqual([command, true]);
+    }
+  });
+
   it('JSON is never wrapped', async () => {
     const json = await runCli([...argv, '--format', 'json'], { env: { QOM_COMPAT_CACHE: '0', COLUMNS: '40' } });
     expect(json.stdout).toBe((await runCli([...argv, '--format', 'json'])).stdout);
