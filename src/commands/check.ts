@@ -81,7 +81,11 @@ export async function runCheckCommand(paths: readonly string[], opts: CheckOptio
   let accepted = applyAcceptance(result, { ignore, suppressions, baseline }, cwd);
   if (opts.writeBaseline !== undefined) {
     const target = resolve(cwd, opts.writeBaseline);
-    writeFileAtomic(target, formatBaseline(accepted.findings, target, cwd));
+    try {
+      writeFileAtomic(target, formatBaseline(accepted.findings, target, cwd));
+    } catch (e) {
+      throw new UsageError(`cannot write ${opts.writeBaseline}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
     const written = accepted.findings.filter((f) => f.severity !== 'info');
     accepted = { ...accepted, findings: accepted.findings.filter((f) => f.severity === 'info'), baselined: accepted.baselined + written.length,
       notes: [...accepted.notes, `wrote ${written.length} finding${written.length === 1 ? '' : 's'} to ${opts.writeBaseline}: check with --baseline ${opts.writeBaseline} reports only new ones`] };

@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { stablePath, coversPath } from '../../src/check/stable-path.js';
 import { EMBEDDED_MACHINES_DIR } from '../../src/load/paths.js';
 import { runCli } from '../support/cli.js';
@@ -151,6 +151,13 @@ describe('baseline', () => {
     expect(after.code).toBe(1);
     expect(after.findings.filter((f) => f.severity === 'error').map((f) => f.hint)).toEqual(['did you mean "virtio-iommu-pci"?']);
     expect(after.stderr).toMatch(/qom-compat: note: .*baseline\.json: findings\[1\] \(compat-driver-typo at .*\) is fixed: write the baseline again to drop it/);
+  });
+
+  it('a baseline that cannot be written is exit 2, and nothing is left behind', async () => {
+    const r = await check('--write-baseline', work);
+    expect(r).toMatchObject({ code: 2, stderr: `qom-compat: cannot write ${work}: EISDIR\n` });
+    // The temporary file is written beside the target: in its parent here.
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`${basename(work)}.`) && n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('an unreadable or foreign baseline is exit 2', async () => {
