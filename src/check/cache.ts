@@ -15,11 +15,11 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RULES, type Finding } from './rules.js';
+import { RULES, SEVERITIES, type Finding } from './rules.js';
 import type { CheckResult, SetInput } from './runner.js';
 
 /** Bump when the stored shape or the meaning of a key changes. */
-const FORMAT = 'qom-compat-check-cache/2';
+const FORMAT = 'qom-compat-check-cache/3';
 /** Entries kept; older ones are removed when a new one is written. */
 const MAX_ENTRIES = 32;
 
@@ -120,15 +120,16 @@ function readQuietly(path: string): string | undefined {
 /** A stored entry is trusted only in the exact shape runCheck returns. */
 function isCheckResult(v: unknown): v is CheckResult {
   if (typeof v !== 'object' || v === null) return false;
-  const { findings, filesChecked, notes } = v as Partial<CheckResult>;
+  const { findings, filesChecked, notes, reportedFiles } = v as Partial<CheckResult>;
   return Number.isInteger(filesChecked) && Array.isArray(findings) && findings.every(isFinding) &&
+    Array.isArray(reportedFiles) && reportedFiles.every((n) => typeof n === 'string') &&
     Array.isArray(notes) && notes.every((n) => typeof n === 'string');
 }
 
 function isFinding(v: unknown): v is Finding {
   if (typeof v !== 'object' || v === null) return false;
   const f = v as Record<string, unknown>;
-  return typeof f.rule === 'string' && Object.hasOwn(RULES, f.rule) && (f.severity === 'error' || f.severity === 'warning') &&
-    typeof f.file === 'string' && Number.isInteger(f.line) && Number.isInteger(f.column) && typeof f.path === 'string' &&
+  return typeof f.rule === 'string' && Object.hasOwn(RULES, f.rule) && Object.hasOwn(SEVERITIES, f.severity as string) &&
+    typeof f.file === 'string' && Number.isInteger(f.line) && Number.isInteger(f.column) && typeof f.path === 'string' && typeof f.key === 'string' &&
     typeof f.message === 'string' && (f.hint === undefined || typeof f.hint === 'string');
 }

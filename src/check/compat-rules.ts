@@ -54,9 +54,11 @@ function checkEntry(site: EntrySite, ctx: CompatRuleContext): RawFinding[] {
       (lacking.length > 1 ? `; it aborts on ${listNames(lacking.slice(1))} as well` : '') + `; ${where()}`,
       propertyHint(site, having, ctx)));
   } else if (lacking.length && having.length === 0) {
-    out.push(at('compat-property-unknown', 'property',
+    // A property a slip away from one these types have is a typo, not a choice.
+    const close = closeProperties(site, ctx);
+    out.push(at(close.length ? 'compat-property-typo' : 'compat-property-unknown', 'property',
       `optional entry ${text} never applies: no type "${site.driver}" reaches has property "${site.property}"; ${where()}`,
-      propertyHint(site, having, ctx)));
+      close.length ? didYouMean(close) : undefined));
   }
   const failure = firstValueFailure(site, having, index);
   if (failure) out.push(at('compat-value-invalid', 'value', valueMessage(site, failure, where()), valueHint(failure.result)));
@@ -65,46 +67,66 @@ function checkEntry(site: EntrySite, ctx: CompatRuleContext): RawFinding[] {
 
 type At = (rule: RuleId, key: 'driver' | 'property' | 'value', message: string, hint?: string) => RawFinding;
 
+/**
+ * An entry whose driver is no type here. A name a slip away from a type that
+ * offers the property is a typo: an error, since the entry silently never
+ * applies (ICH9-LCP for ICH9-LPC). A name no type resembles is what QEMU's
+ * shared lists are full of (hw_compat_* serves every architecture: arm-cpu,
+ * pl011 on x86_64) and what a removed type leaves behind: a note. In between,
+ * a property that only one type has points at that type: a warning.
+ */
 function unknownDriver(site: EntrySite, ctx: CompatRuleContext, where: string, at: At): RawFinding {
   const arch = ctx.index.arch ?? 'this architecture';
   const elsewhere = [...ctx.otherArchTypes()].filter(([, names]) => names.has(site.driver)).map(([a]) => a);
-  const suggestions = driverSuggestions(site, ctx.index);
   const message = `"${site.driver}" is not a type of this binary (not in ${arch}): ${site.driver}.${site.property}=${site.value} never matches here; ${where}`;
-  if (suggestions.length) return at('compat-driver-unknown', 'driver', message, `did you mean ${suggestions.join(' or ')}?`);
   if (elsewhere.length) {
     return at('compat-driver-unknown', 'driver', `${message}; "${site.driver}" is a type of ${elsewhere.join(', ')}`,
       'expected when the group is shared by several architectures');
+  }
+  const near = nearDrivers(site, ctx.index);
+  if (near.length) return at('compat-driver-typo', 'driver', message, didYouMean(near));
+  const owner = onlyOwner(site, ctx.index);
+  if (owner !== undefined) {
+    return at('compat-driver-misnamed', 'driver', message, `did you mean "${owner}" (the only type with property "${site.property}")?`);
   }
   return at('compat-driver-unknown', 'driver', message,
     site.group ? 'expected if the group serves other architectures (or the type was removed); otherwise a typo' : 'a typo, or a type this binary does not build?');
 }
 
+/** Type names a keystroke away that offer the property (any, when no type has it). */
+function nearDrivers(site: EntrySite, index: TypeIndex): string[] {
+  const known = index.propertyFamilies(site.property).length > 0;
+  return index.nearTypeNames(site.driver).filter((name) => !known || index.offers(name, site.property));
+}
+
 /**
- * "Did you mean": names a keystroke away that offer the property; failing
- * those, the one type that has the property (QEMU 10.0's pflash_cfi01 entry
- * sets a property only cfi.pflash01 has).
+ * The one type that has the property, when exactly one does (QEMU 10.0's
+ * pflash_cfi01 entry sets a property only cfi.pflash01 has). A property that
+ * a whole family has (mpx on every x86 CPU model) points nowhere.
  */
-function driverSuggestions(site: EntrySite, index: TypeIndex): string[] {
+function onlyOwner(site: EntrySite, index: TypeIndex): string | undefined {
   const families = index.propertyFamilies(site.property);
-  const known = families.length > 0;
-  const near = index.nearTypeNames(site.driver).filter((name) => !known || index.offers(name, site.property));
-  if (near.length) return near.map((n) => `"${n}"`);
-  // A property that exactly one concrete type has is a strong hint; one that a
-  // whole family has (mpx on every x86 CPU model) is none.
-  if (families.length !== 1) return [];
+  if (families.length !== 1) return undefined;
   const owners = index.reachedByProperty(families[0]!, site.property).having;
-  return owners.length === 1 ? [`"${owners[0]}" (the only type with property "${site.property}")`] : [];
+  return owners.length === 1 ? owners[0] : undefined;
 }
 
 function propertyHint(site: EntrySite, having: readonly string[], ctx: CompatRuleContext): string | undefined {
   if (having.length) {
     return `"${site.property}" exists on ${listNames(having)} but not on all types "${site.driver}" reaches: narrow the driver, or mark the entry optional`;
   }
+  const close = closeProperties(site, ctx);
+  return close.length ? didYouMean(close) : undefined;
+}
+
+/** Property names a slip away from the entry's, on the driver and the types it reaches. */
+function closeProperties(site: EntrySite, ctx: CompatRuleContext): string[] {
   const names = new Set<string>();
   for (const t of [site.driver, ...ctx.index.reached(site.driver)]) for (const p of ctx.index.model.properties(t).keys()) names.add(p);
-  const close = nearNames(site.property, names);
-  return close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : undefined;
+  return nearNames(site.property, names);
 }
+
+const didYouMean = (names: readonly string[]) => `did you mean ${names.map((c) => `"${c}"`).join(' or ')}?`;
 
 interface ValueFailure { type: string; result: Extract<ValueResult, { ok: false }>; others: string[] }
 

@@ -29,9 +29,9 @@ export function machineTypeFindings(graph: MachineGraph, model: TypeModel, file:
     if (!model.has(m.type)) {
       const close = nearNames(m.type, model.names());
       out.push({
-        rule: 'machine-type-unknown', file, path,
+        rule: close.length ? 'machine-type-typo' : 'machine-type-unknown', file, path,
         message: `machine "${m.name ?? '?'}" has type "${m.type}", which types.json does not have`,
-        ...(close.length ? { hint: `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` } : { hint: 'add the machine class to types.json' }),
+        hint: close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : 'add the machine class to types.json',
       });
     } else if (model.has('machine') && !model.isA(m.type, 'machine')) {
       out.push({ rule: 'machine-type-unknown', file, path, message: `machine "${m.name ?? '?'}" has type "${m.type}", which is not a machine class` });

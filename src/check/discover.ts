@@ -8,8 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { isDefinitionFileName, REQUIRED_FILES, type DefinitionFileName } from '../load/file-names.js';
+import { CHECK_SUPPRESSIONS_FILE, isDefinitionFileName, REQUIRED_FILES, type DefinitionFileName } from '../load/file-names.js';
 import { DEFAULT_ARCH } from '../load/paths.js';
+import { closestMatches } from '../util/suggest.js';
 import type { SetInput, SourceInput } from './runner.js';
 
 export interface DiscoverOptions {
@@ -22,6 +23,13 @@ export interface DiscoverOptions {
   /** Definitions by architecture (`<root>/<arch>/types.json`, …) lending a set the files it lacks. */
   readonly contextRoot?: string;
 }
+
+/**
+ * Files of a definition directory that `check` has no rules for, skipped when
+ * named (a pre-commit hook hands over every staged JSON file): the option
+ * table import writes (the loader validates it).
+ */
+const NOT_CHECKED = new Set(['options.json']);
 
 /** Directories never searched for definition sets. */
 const SKIPPED_DIRS = new Set(['node_modules', 'schema', 'dist']);
@@ -41,7 +49,10 @@ export function discoverSets(opts: DiscoverOptions): SetInput[] {
       const found = setsBelow(path, opts.arch, given);
       if (found.length) for (const dir of found) entry(dir).all = true;
       else for (const file of looseJsonFiles(path, opts.arch, given)) entry(path).named.add(file);
-    } else {
+    } else if (basename(path) === CHECK_SUPPRESSIONS_FILE) {
+      // Its entries speak for the files beside it: a change to it is checked against all of them.
+      entry(dirname(path)).all = true;
+    } else if (!NOT_CHECKED.has(basename(path))) {
       entry(dirname(path)).named.add(path);
     }
   }
@@ -128,7 +139,11 @@ function setsBelow(dir: string, arch: string | undefined, given: string): string
 function looseJsonFiles(dir: string, arch: string | undefined, given: string): string[] {
   const files = listDir(dir, given).filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => join(dir, n)).filter(isFile);
   if (files.length) return files;
-  if (arch !== undefined) throw new UsageError(`no definitions for architecture "${arch}" under ${given}`);
+  if (arch !== undefined) {
+    const known = [...new Set(setsBelow(dir, undefined, given).map((d) => basename(d)))];
+    const close = closestMatches(arch, known);
+    throw new UsageError(`no definitions for architecture "${arch}" under ${given}` + (close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''));
+  }
   throw new UsageError(`no definition files (machines.json, types.json, boards.json, accel-compat.json) under ${given}`);
 }
 

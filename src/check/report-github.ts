@@ -11,7 +11,8 @@ export function formatGithub(result: CheckResult): string {
   for (const f of result.findings) {
     const props = [`file=${escapeProperty(f.file)}`, `line=${f.line}`, `col=${f.column}`, `title=${escapeProperty(`qom-compat ${f.rule}`)}`];
     const text = `${f.message}${f.hint ? `\nhint: ${f.hint}` : ''}\n(at ${f.path})`;
-    out += `::${f.severity} ${props.join(',')}::${escapeData(text)}\n`;
+    // Workflow commands know error, warning and notice.
+    out += `::${f.severity === 'info' ? 'notice' : f.severity} ${props.join(',')}::${escapeData(text)}\n`;
   }
   for (const note of result.notes) out += `::notice title=qom-compat::${escapeData(note)}\n`;
   return out + summaryLine(result) + '\n';

@@ -4,7 +4,9 @@
  */
 import type { JsonPath } from '../load/json.js';
 
-export type Severity = 'error' | 'warning';
+/** info: worth knowing, never a failure (not even with --strict): nothing in the file is wrong. */
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: Readonly<Record<Severity, true>> = { error: true, warning: true, info: true };
 
 export const RULES = {
   // Files
@@ -24,14 +26,18 @@ export const RULES = {
   'compat-group-unknown': { severity: 'error', summary: 'a compat list references a group that does not exist' },
   'compat-group-duplicate': { severity: 'error', summary: 'two compat groups have the same name' },
   'compat-group-unused': { severity: 'warning', summary: 'no machine references the compat group' },
-  'machine-type-unknown': { severity: 'warning', summary: "a machine's QOM type is not in types.json" },
+  'machine-type-unknown': { severity: 'warning', summary: "a machine's QOM type is not in types.json, and no type there is a slip away" },
+  'machine-type-typo': { severity: 'error', summary: "a machine's QOM type is not in types.json, but a type a slip away is (did you mean)" },
   'newest-machine-compat': { severity: 'warning', summary: 'the newest version of a machine family carries version compat entries' },
   'deprecated-machine-alias': { severity: 'warning', summary: 'a deprecated machine carries an alias (or is the default)' },
   // Compat entries against the type model
   'compat-value-invalid': { severity: 'error', summary: "an entry's value does not parse for the property's type: QEMU aborts" },
   'compat-property-missing': { severity: 'error', summary: 'a non-optional entry reaches a concrete type lacking the property: QEMU aborts' },
   'compat-property-unknown': { severity: 'warning', summary: 'an optional entry names a property no type it reaches has: it never applies' },
-  'compat-driver-unknown': { severity: 'warning', summary: 'an entry names a driver that is not a type of this binary: it never matches' },
+  'compat-property-typo': { severity: 'error', summary: 'an optional entry names a property no type it reaches has, but they have one a slip away (did you mean)' },
+  'compat-driver-typo': { severity: 'error', summary: 'an entry names a driver that is not a type, but a type a slip away offers the property (did you mean)' },
+  'compat-driver-misnamed': { severity: 'warning', summary: 'an entry names a driver that is not a type; the one type with the property has another name' },
+  'compat-driver-unknown': { severity: 'info', summary: "an entry names a driver that is not a type of this binary (another architecture's, or removed): it never matches" },
   'compat-driver-unreached': { severity: 'warning', summary: 'an entry names a type no object that takes compat props is' },
   'compat-shadowed': { severity: 'warning', summary: "a later entry in the same version's list sets the same driver and property" },
   'compat-noop': { severity: 'warning', summary: 'an entry sets the value the object has anyway, in every machine that carries it' },
@@ -73,6 +79,8 @@ export interface Finding {
   column: number;
   /** JSON path, e.g. `$.machines[3].compat[0].value` */
   path: string;
+  /** The path by names, not indices (check/stable-path.ts): what suppressions and baselines match. */
+  key: string;
   message: string;
   hint?: string;
 }

@@ -18,6 +18,7 @@ import { RULES, type Finding, type RawFinding } from './rules.js';
 import type { JsonSchemas } from '../load/schema-files.js';
 import { syntaxFindings } from './json-rules.js';
 import { SourceFile } from './source.js';
+import { stablePath } from './stable-path.js';
 import { TypeIndex } from './type-index.js';
 import { typeFindings } from './type-rules.js';
 import { readAccelCompat, readArch, readBoards, readMachines, readTypes, type EntrySite } from './views.js';
@@ -50,6 +51,8 @@ export interface CheckResult {
   readonly findings: Finding[];
   /** Files whose findings were reported. */
   readonly filesChecked: number;
+  /** Their names, as findings name them. */
+  readonly reportedFiles: string[];
   /** What the findings were checked against, when not the files given (borrowed context, rules that could not run). */
   readonly notes: string[];
 }
@@ -91,7 +94,7 @@ export async function runCheck(sets: readonly SetInput[], opts: RunOptions = {})
   }
   const order = (f: Finding) => files.findIndex((x) => x.display === f.file);
   findings.sort((a, b) => order(a) - order(b) || a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
-  return { findings, filesChecked: reported.size, notes };
+  return { findings, filesChecked: reported.size, reportedFiles: [...reported].map((id) => files[id]!.display), notes };
 }
 
 /**
@@ -131,6 +134,7 @@ function resolve(f: RawFinding, file: SourceFile): Finding {
     line: pos.line,
     column: pos.column,
     path: formatJsonPath(f.path),
+    key: stablePath(file.data, f.path),
     message: typeof f.message === 'string' ? f.message : f.message(lineOf),
     ...(f.hint ? { hint: f.hint } : {}),
   };

@@ -8,6 +8,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** True when stderr is a terminal (progress lines). */
   interactive: boolean;
+  /** The terminal's width when stdout is a terminal (text output is wrapped to it, or to COLUMNS). */
+  columns?: number;
 }
 
 export type OutputFormat = 'text' | 'json';

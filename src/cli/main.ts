@@ -8,6 +8,8 @@ import { EXIT, QomCompatError, UsageError } from '../errors.js';
 import { COMMANDS_WITH_QEMU_LINE, POSITIONALS, splitQemuArgv, tableLocation } from './argv.js';
 import type { OptionTable } from '../parse/option-table.js';
 import type { CliIo } from './io.js';
+import { commanderMessage, PREFIX, unknownArchitecture } from './messages.js';
+import { LineWrapper, outputWidth } from './wrap.js';
 
 const formatOption = (choices: string[] = ['text', 'json']) =>
   new Option('--format <format>', 'output format').choices(choices).default('text');
@@ -21,7 +23,7 @@ export async function main(argvIn: string[], io?: CliIo): Promise<number> {
   try {
     if (color === 'invalid') throw new UsageError("--color: expected 'always', 'never' or 'auto'");
     const { own, line } = await splitArgv(argv);
-    const program = buildProgram(cli, (code) => { status.code = code; }, line);
+    const { io: out, program } = withWrapping(cli, (wrappedIo) => buildProgram(wrappedIo, (code) => { status.code = code; }, line));
     // A bare `qom-compat` asked for nothing: say what it can do, and exit as a usage error.
     if (own.length === 0) {
       cli.err(program.helpInformation());
@@ -31,11 +33,36 @@ export async function main(argvIn: string[], io?: CliIo): Promise<number> {
       cli.out(`${await versionLine()}\n`);
       return EXIT.ok;
     }
-    await program.parseAsync(own, { from: 'user' });
+    try {
+      await program.parseAsync(own, { from: 'user' });
+    } finally {
+      out.end();
+    }
     return status.code;
   } catch (e) {
     return reportError(e, cli);
   }
+}
+
+/**
+ * stdout wrapped to the terminal's width (or COLUMNS): help and the text
+ * formats; once commander knows the command and its --format, machine formats
+ * and completion pass through untouched.
+ */
+function withWrapping(cli: CliIo, build: (io: CliIo) => Command): { io: { end(): void }; program: Command } {
+  const width = outputWidth(cli.env, cli.columns);
+  if (width === undefined) return { io: { end() {} }, program: build(cli) };
+  // On from the start (help text too); off once an action turns out to write for programs.
+  let wrapper: LineWrapper | undefined = new LineWrapper(cli.out, width);
+  const program = build({ ...cli, out: (s) => (wrapper ? wrapper.out(s) : cli.out(s)) });
+  program.hook('preAction', (_, action) => {
+    const format = (action.opts() as { format?: string }).format;
+    // Completion candidates and scripts are read by the shell, not by people.
+    const forPrograms = action.name() === '__complete' || action.name() === 'completion' ||
+      (format !== undefined && format !== 'text' && format !== 'table');
+    if (forPrograms) { wrapper?.end(); wrapper = undefined; }
+  });
+  return { io: { end: () => wrapper?.end() }, program };
 }
 
 /** The QEMU command line of resolve/explain, split off argv with the binary's option table. */
@@ -54,11 +81,13 @@ async function splitArgv(argv: string[]): Promise<{ own: string[]; line: QemuWor
 }
 
 const QEMU_LINE_HELP = `
-The QEMU command line: every option of the imported binary, as QEMU takes it (one dash or two),
-e.g. -M q35-9.1 -accel tcg -cpu qemu64 -nodefaults -global D.P=V -device '{"driver":...}' -object ...,
--m, -smp, -name, ... A pasted line may start with VAR=value words and the program name
-(qemu-system-x86_64 ...); --args-file reads one from a file or stdin (-), with shell quoting and
-backslash-newline continuations. Options that resolve does not apply are listed in the output.`;
+The QEMU command line: every option of the imported binary, as QEMU takes it
+(one dash or two), e.g. -M q35-9.1 -accel tcg -cpu qemu64 -nodefaults
+-global D.P=V -device '{"driver":...}' -object ..., -m, -smp, -name, ...
+A pasted line may start with VAR=value words and the program name
+(qemu-system-x86_64 ...); --args-file reads one from a file or stdin (-), with
+shell quoting and backslash-newline continuations. Options that resolve does
+not apply are listed in the output.`;
 
 /** The tool's own options of resolve and explain; the rest of argv is the QEMU command line. */
 function addQemuLineOptions(cmd: Command): Command {
@@ -75,7 +104,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .option('-V, --version', 'print the tool\'s version and the QEMU version of its embedded definitions')
     .option('--color [when]', 'colour: always, never or auto (default: auto; FORCE_COLOR and NO_COLOR as usual)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(commanderMessage(s)) })
     .showHelpAfterError(false);
 
   program.command('list')
@@ -105,6 +134,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .option('--strict', 'fail on warnings too')
     .option('--arch <arch>', 'only this architecture\'s directory when searching a machines/ root; the embedded definitions lent to files that name no architecture')
     .option('--no-cache', 'check afresh: do not reuse or store results (kept by content in $XDG_CACHE_HOME/qom-compat)')
+    .option('--ignore <rule>', 'do not report this rule; repeat for more', (v: string, acc: string[] = []) => [...acc, v])
+    .option('--baseline <file>', 'do not report the findings recorded in this file (by --write-baseline); say which are fixed')
+    .option('--write-baseline <file>', 'record this run\'s errors and warnings in <file> (written atomically) and accept them')
+    .addHelpText('after', `
+Individual findings are accepted, with a reason, in check-suppressions.json
+beside the definition files:
+  { "suppressions": [ { "rule": "compat-noop", "file": "machines.json",
+      "path": "$.groups['compat-9.0']", "reason": "..." } ] }
+("path": the "key" of --format json, or a path above it).
+Exit status: 0 clean (warnings and info allowed), 1 errors (or warnings with
+--strict), 2 usage errors.`)
     .action(async (paths: string[], opts) => setExit(await (await import('../commands/check.js')).runCheckCommand(paths, opts, io)));
 
   program.command('compare')
@@ -155,8 +195,9 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .addOption(new Option('--model <model>', 'compat model for both (default: the one each binary implements)').choices(['qdev', 'object-compat']))
     .addOption(formatOption(['text', 'json', 'markdown'])).addOption(archOption())
     .addHelpText('after', `
-Without a QEMU command line, each machine type's board is compared with and without -nodefaults;
-with one (-nodefaults -device virtio-net-pci ...), that configuration (its -M limits the machines).`)
+Without a QEMU command line, each machine type's board is compared with and
+without -nodefaults; with one (-nodefaults -device virtio-net-pci ...), that
+configuration (its -M limits the machines).`)
     .action(async (opts) => setExit(await (await import('../commands/abi-check.js')).runAbiCheck({ ...opts, qemu: line.words, table: line.table! }, io)));
 
   program.command('rfc-impact')
@@ -166,9 +207,21 @@ with one (-nodefaults -device virtio-net-pci ...), that configuration (its -M li
     .option('--args-file <file>', 'read the QEMU command line from a file, or stdin with -')
     .addOption(formatOption(['text', 'json', 'markdown'])).addOption(defsOption()).addOption(archOption())
     .addHelpText('after', `
-Without a QEMU command line, each machine type's board alone; with one (-object sev-guest,...,
--global migration.x=y, ...), that configuration on every machine type (its -M limits them).`)
+Without a QEMU command line, each machine type's board alone; with one
+(-object sev-guest,..., -global migration.x=y, ...), that configuration on
+every machine type (its -M limits them).`)
     .action(async (opts) => setExit(await (await import('../commands/rfc-impact.js')).runRfcImpact({ ...opts, qemu: line.words, table: line.table! }, io)));
+
+  program.command('completion')
+    .description('print a shell completion script (bash or zsh): source <(qom-compat completion bash)')
+    .argument('<shell>', 'bash or zsh')
+    .action(async (shell: string) => setExit((await import('../commands/completion.js')).runCompletion(shell, io)));
+
+  // What the completion scripts call: candidates for one word, one a line.
+  program.command('__complete', { hidden: true })
+    .argument('<index>').argument('[words...]')
+    .allowUnknownOption()
+    .action(async (index: string, words: string[]) => setExit((await import('../commands/completion.js')).runComplete(index, words, program, io)));
 
   return program;
 }
@@ -194,10 +247,11 @@ function reportError(e: unknown, io: CliIo): number {
     return EXIT.usage;
   }
   if (e instanceof QomCompatError) {
-    io.err(`qom-compat: ${e.message}\n`);
+    const error = unknownArchitecture(e) ?? e;
+    io.err(`${PREFIX}${error.message}\n`);
     return e.exitCode;
   }
-  io.err(`qom-compat: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  io.err(`${PREFIX}internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   return 70;
 }
 
@@ -257,5 +311,6 @@ async function defaultIo(choice?: ColorChoice): Promise<CliIo> {
     color: new Chalk({ level: level as 0 | 1 }),
     env,
     interactive: !!process.stderr.isTTY,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }

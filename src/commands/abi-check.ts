@@ -60,7 +60,7 @@ export function lineSelection(
   opts: { qemu: string[]; argsFile?: string; table: OptionTable; machine: string[] }, defs: Definitions, io: CliIo,
 ): { line: QemuCommandLine; wanted: string[]; config: AbiConfig } | { exit: number } {
   const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) return { exit: reportRefusedLine(parsed.error, false, io) };
+  if (!parsed.ok) return { exit: reportRefusedLine(parsed.error, false, io, parsed.prog) };
   const line = parsed.line;
   const wanted = [...opts.machine, ...(line.machine !== undefined ? [line.machine] : [])].map((n) => findMachine(defs, n).name);
   const { machine: _m, model: _model, ...request } = toRequest(line, undefined, undefined);

@@ -4,9 +4,10 @@
  * `--raw --format csv` keeps the peer's CSV layout so its scripts keep working.
  */
 import type { CliIo } from '../cli/io.js';
-import { buildCompatTable, normalised, type CompareCell, type CompareSet, type CompatTable } from '../compare/compat-table.js';
+import { buildCompatTable, globMatcher, normalised, type CompareCell, type CompareSet, type CompatTable } from '../compare/compat-table.js';
 import { peerNormalise } from '../compare/peer.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UnknownNameError, UsageError } from '../errors.js';
+import { closestMatches } from '../util/suggest.js';
 import { loadDefinitionsFromDisk } from '../load/fs.js';
 import { findMachine } from '../model/find.js';
 import { compatModel, definitionsModel } from '../resolve/compat-model.js';
@@ -32,9 +33,21 @@ export async function runCompare(machines: string[], opts: CompareCommandOptions
   const sets = await loadSets(opts);
   // Names as users write them (q35-9.1, q35), checked against the first set; each set shows those it has.
   const wanted = opts.all ? undefined : machines.map((n) => findMachine(sets[0]!.defs.machines, n).name);
+  if (opts.driver) checkDriverGlob(opts.driver, sets);
   const table = buildCompatTable(sets, { raw: !!opts.raw, ...(wanted ? { machines: wanted } : {}), ...(opts.driver ? { driverGlob: opts.driver } : {}) });
   io.out(render(table, sets, opts, io));
   return EXIT.ok;
+}
+
+/**
+ * A --driver that names no type of any set is a typo (exit 2, with the close
+ * names), not an empty table; one that names types whose rows all agree is.
+ */
+function checkDriverGlob(glob: string, sets: readonly CompareSet[]): void {
+  const match = globMatcher(glob);
+  const names = new Set(sets.flatMap((s) => [...s.defs.types.names()]));
+  for (const name of names) if (match(name)) return;
+  throw new UnknownNameError('driver', glob, closestMatches(glob, names));
 }
 
 async function loadSets(opts: CompareCommandOptions): Promise<CompareSet[]> {

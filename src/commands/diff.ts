@@ -28,7 +28,7 @@ export interface DiffCliOptions extends DefinitionOptions {
 
 export async function runDiff(fromName: string, toName: string, opts: DiffCliOptions, io: CliIo): Promise<number> {
   const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) return reportRefusedLine(parsed.error, opts.format === 'json', io);
+  if (!parsed.ok) return reportRefusedLine(parsed.error, opts.format === 'json', io, parsed.prog);
   const defs = await loadFromOptions(opts);
   const from = findMachine(defs, fromName).name;
   const to = findMachine(defs, toName).name;

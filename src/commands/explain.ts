@@ -84,7 +84,7 @@ export async function runExplain(target: string, opts: ResolveCliOptions, io: Cl
     if (o.configuredOnly) io.out(`    ${c.yellow('configured only:')} ${o.configuredOnly}\n`);
   }
   if (result.outcome === 'started') renderNotes(r.notes, io);
-  renderMessages(result, io);
+  renderMessages(result, io, r.prog, types);
   return exitCodeOf(result);
 }
 

@@ -10,7 +10,7 @@ import { toJsonText } from './common.js';
 import type { ListedOption, QemuCommandLine } from '../parse/command-line.js';
 import { parseQemuCommandLine } from '../parse/command-line.js';
 import type { OptionTable } from '../parse/option-table.js';
-import { programTarget } from '../parse/qemu-argv.js';
+import { isEnvWord, isProgramWord, programTarget } from '../parse/qemu-argv.js';
 import { ShellSyntaxError, splitShellWords } from '../parse/shell-words.js';
 import type { ResolveRequest } from '../resolve/resolve.js';
 import { memoryProperty } from '../parse/memory-option.js';
@@ -41,11 +41,13 @@ function readIfPresent(path: string): string | undefined {
   }
 }
 
-export type QemuLine = { ok: true; line: QemuCommandLine } | { ok: false; error: string };
+/** A parsed line, or QEMU's refusal of it; with the name QEMU would prefix its messages with. */
+export type QemuLine = ({ ok: true; line: QemuCommandLine } | { ok: false; error: string }) & { prog: string };
 
 export function readQemuLine(words: readonly string[], argsFile: string | undefined, table: OptionTable): QemuLine {
   const all = [...(argsFile !== undefined ? argsFileWords(argsFile) : []), ...words];
-  const parsed = parseQemuCommandLine(all, table, { readFile: readIfPresent });
+  const prog = qemuProgName(all, table.arch);
+  const parsed = { ...parseQemuCommandLine(all, table, { readFile: readIfPresent }), prog };
   if (!parsed.ok) return parsed;
   const target = parsed.line.program !== undefined ? programTarget(parsed.line.program) : undefined;
   if (target !== undefined && target !== table.arch) {
@@ -121,8 +123,36 @@ export function commandLineNotes(line: QemuCommandLine, resolved?: { assumptions
  * before any machine exists: the message (and, for JSON output, the document
  * saying so); the exit code of a refusal.
  */
-export function reportRefusedLine(error: string, json: boolean, io: CliIo): number {
+export function reportRefusedLine(error: string, json: boolean, io: CliIo, prog: string): number {
   if (json) io.out(toJsonText({ error, outcome: 'refused' }));
-  io.err(`${io.color.red('error:')} ${error}\n`);
+  io.err(qemuErrorLine(prog, error, io));
   return EXIT.refused;
+}
+
+/**
+ * The name QEMU puts before its messages (error_get_progname(): the last
+ * component of argv[0]): the pasted line's program (`kvm` for /usr/bin/kvm),
+ * else `qemu-system-<arch>`.
+ */
+export function qemuProgName(words: readonly string[], arch: string): string {
+  let i = 0;
+  while (i < words.length && isEnvWord(words[i]!)) i++;
+  const first = words[i];
+  if (first !== undefined && isProgramWord(first)) return first.slice(first.lastIndexOf('/') + 1);
+  return `qemu-system-${arch}`;
+}
+
+/** A refusal QEMU would print, as it prints it: `qemu-system-x86_64: <QEMU's text>`. */
+export function qemuErrorLine(prog: string, error: string, io: CliIo): string {
+  return `${io.color.red(`${prog}:`)} ${error}\n`;
+}
+
+/**
+ * A warning QEMU would print, as it prints it: `PROG: warning: TEXT`, or with
+ * a location `PROG: -global a.b: warning: TEXT` (the resolver keeps the
+ * location and drops the word, see stripWarning).
+ */
+export function qemuWarningLine(prog: string, warning: string, io: CliIo): string {
+  const loc = /^-\w+ .*?: /s.exec(warning)?.[0] ?? '';
+  return `${io.color.yellow(`${prog}:`)} ${loc}${io.color.yellow('warning:')} ${warning.slice(loc.length)}\n`;
 }

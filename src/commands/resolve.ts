@@ -8,7 +8,9 @@ import type { OptionTable } from '../parse/option-table.js';
 import type { Definitions } from '../load/loader.js';
 import { loadFromOptions, toJsonText, type DefinitionOptions } from './common.js';
 import { describeSource } from './describe-source.js';
-import { commandLineNotes, readQemuLine, reportRefusedLine, toRequest, type CommandLineNotes } from './qemu-line.js';
+import { nameHints } from './name-hints.js';
+import type { TypeModel } from '../model/types.js';
+import { commandLineNotes, qemuErrorLine, qemuWarningLine, readQemuLine, reportRefusedLine, toRequest, type CommandLineNotes } from './qemu-line.js';
 
 export interface ResolveCliOptions extends DefinitionOptions {
   /** The QEMU command line's words (cli/argv.ts split them off argv). */
@@ -31,9 +33,9 @@ export function exitCodeOf(r: ResolveResult): number {
  * refuses before any machine exists (an unknown option) or one that only
  * prints information.
  */
-export async function resolveCommandLine(opts: ResolveCliOptions, io: CliIo): Promise<{ result: ResolveResult; notes: CommandLineNotes; defs: Definitions } | { exit: number }> {
+export async function resolveCommandLine(opts: ResolveCliOptions, io: CliIo): Promise<{ result: ResolveResult; notes: CommandLineNotes; defs: Definitions; prog: string } | { exit: number }> {
   const parsed = readQemuLine(opts.qemu, opts.argsFile, opts.table);
-  if (!parsed.ok) return { exit: reportRefusedLine(parsed.error, opts.format === 'json', io) };
+  if (!parsed.ok) return { exit: reportRefusedLine(parsed.error, opts.format === 'json', io, parsed.prog) };
   if (parsed.line.information !== undefined) {
     const text = `QEMU prints information for ${parsed.line.information} and exits (status 0); it creates no machine`;
     io.out(opts.format === 'json' ? toJsonText({ information: parsed.line.information, outcome: 'information' }) : `${text}\n`);
@@ -41,14 +43,14 @@ export async function resolveCommandLine(opts: ResolveCliOptions, io: CliIo): Pr
   }
   const defs = await loadFromOptions(opts);
   const result = resolve(defs, toRequest(parsed.line, opts.model, defs.machines.defaultMachine?.name));
-  return { result, notes: commandLineNotes(parsed.line, result), defs };
+  return { result, notes: commandLineNotes(parsed.line, result), defs, prog: parsed.prog };
 }
 
 export async function runResolve(opts: ResolveCliOptions, io: CliIo): Promise<number> {
   const r = await resolveCommandLine(opts, io);
   if ('exit' in r) return r.exit;
   if (opts.format === 'json') io.out(toJsonText(resolveJson(r.result, r.notes)));
-  else renderText(r.result, r.notes, !!opts.all, io);
+  else renderText(r.result, r.notes, !!opts.all, io, r.prog, r.defs.types);
   return exitCodeOf(r.result);
 }
 
@@ -76,14 +78,14 @@ export function resolveJson(r: ResolveResult, notes?: CommandLineNotes): unknown
   };
 }
 
-function renderText(r: ResolveResult, notes: CommandLineNotes, all: boolean, io: CliIo): void {
+function renderText(r: ResolveResult, notes: CommandLineNotes, all: boolean, io: CliIo, prog: string, types: TypeModel): void {
   const c = io.color;
   io.out(`${c.bold(r.machine)}  ${c.dim(`model ${r.model}`)}\n`);
   if (r.outcome === 'started') {
     for (const block of objectBlocks(r.objects, all, io)) io.out(block);
     renderNotes(notes, io);
   }
-  renderMessages(r, io);
+  renderMessages(r, io, prog, types);
 }
 
 /** What the answer leaves out or assumes, so that no option of the line goes unmentioned. */
@@ -146,13 +148,17 @@ export function propertyLine(p: ResolvedProperty, c: CliIo['color']): string {
   return p.configuredOnly ? `${line}\n      ${c.yellow('configured only:')} ${p.configuredOnly}` : line;
 }
 
-export function renderMessages(r: ResolveResult, io: CliIo): void {
-  const c = io.color;
-  for (const w of r.warnings) io.err(`${c.yellow('warning:')} ${w}\n`);
+/**
+ * QEMU's warnings and refusal as QEMU prints them; a definition error is the
+ * tool's own finding (QEMU would abort on the definitions), so it is the tool's.
+ */
+export function renderMessages(r: ResolveResult, io: CliIo, prog: string, types: TypeModel): void {
+  for (const w of r.warnings) io.err(qemuWarningLine(prog, w, io));
   if (r.error) {
-    const label = r.outcome === 'definition-error' ? 'definition error (QEMU would abort):' : 'error:';
-    io.err(`${c.red(label)} ${r.error}\n`);
+    if (r.outcome === 'definition-error') io.err(`qom-compat: ${io.color.red('definition error (QEMU would abort):')} ${r.error}\n`);
+    else io.err(qemuErrorLine(prog, r.error, io));
   }
+  for (const hint of nameHints([...r.warnings, ...(r.error ? [r.error] : [])], types)) io.err(`qom-compat: ${hint}\n`);
 }
 
 function objectLabel(o: ResolvedObject): string {

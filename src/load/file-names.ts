@@ -10,3 +10,6 @@ export type DefinitionFileName = (typeof REQUIRED_FILES)[number];
 export function isDefinitionFileName(name: string): name is DefinitionFileName {
   return (REQUIRED_FILES as readonly string[]).includes(name);
 }
+
+/** Findings of `check` accepted one by one, beside the definition files (src/check/accept.ts). */
+export const CHECK_SUPPRESSIONS_FILE = 'check-suppressions.json';

@@ -4,7 +4,8 @@
  * exported from them (npm run schemas) and a test keeps both in sync.
  */
 import { z } from 'zod';
-import type { DefinitionFileName } from './file-names.js';
+import { CHECK_SUPPRESSIONS_FILE, type DefinitionFileName } from './file-names.js';
+import { RULES, type RuleId } from '../check/rules.js';
 
 const name = z.string().min(1);
 
@@ -237,6 +238,7 @@ export const DEFINITION_FILES = {
   'accel-compat.json': AccelCompatFileSchema,
 } as const satisfies Record<DefinitionFileName, z.ZodType>;
 export type { DefinitionFileName };
+export { CHECK_SUPPRESSIONS_FILE };
 
 /**
  * options.json: the binary's command-line option table. Not one of the four
@@ -244,3 +246,18 @@ export type { DefinitionFileName };
  * for `check`) still load, and resolve then falls back to the embedded table.
  */
 export const OPTION_TABLE_FILE = 'options.json';
+
+/**
+ * check-suppressions.json beside the definition files: findings of `check`
+ * accepted one by one, with the reason (src/check/accept.ts reads it and
+ * reports mistakes in it with their place; this schema is for editors).
+ */
+export const CheckSuppressionsFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  suppressions: z.array(z.strictObject({
+    rule: z.enum(Object.keys(RULES) as [RuleId, ...RuleId[]]).describe('the rule whose finding is accepted'),
+    file: name.optional().describe('the definition file, relative to this directory; none: every file of it'),
+    path: name.optional().describe("the finding's key (check --format json), or a path above it; none: the whole file"),
+    reason: name.describe('why the finding is accepted'),
+  })),
+});

@@ -19,12 +19,24 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 const SYNTAX_CASE = join(CASES_DIR, 'json-syntax', 'hit');
 
 describe('check: exit codes and formats', () => {
-  it('passes definitions with warnings only, and fails them under --strict', async () => {
+  it('info never fails; warnings fail only under --strict', async () => {
     const plain = await run(BASE_DIR);
     expect(plain.code).toBe(0);
-    expect(plain.out).toMatch(/compat-driver-unknown/);
-    expect(plain.out.trimEnd().split('\n').pop()).toBe('0 errors, 1 warning in 1 file');
-    expect((await run(BASE_DIR, '--strict')).code).toBe(1);
+    expect(plain.out).toMatch(/info {5}compat-driver-unknown/);
+    expect(plain.out.trimEnd().split('\n').pop()).toBe('no problems in 4 files (1 info)');
+    expect((await run(BASE_DIR, '--strict')).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'qom-check-warn-'));
+    try {
+      cpSync(BASE_DIR, dir, { recursive: true });
+      // A group no machine appends: compat-group-unused, a warning.
+      writeFileSync(join(dir, 'machines.json'), readBase('machines.json').replace('"groups": [', '"groups": [\n    { "name": "compat-0.1", "entries": [] },'));
+      const warned = await run(dir);
+      expect(warned.code).toBe(0);
+      expect(warned.out.trimEnd().split('\n').pop()).toBe('0 errors, 1 warning in 1 file (1 info)');
+      expect((await run(dir, '--strict')).code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports errors with exit 1; json is an array of located findings', async () => {
@@ -32,7 +44,7 @@ describe('check: exit codes and formats', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out)).toEqual([{
       rule: 'json-syntax', severity: 'error', file: 'test/fixtures/check/cases/json-syntax/hit/machines.json',
-      line: 8, column: 7, path: '$', message: "malformed JSON: Unexpected token ']'",
+      line: 8, column: 7, path: '$', key: '$', message: "malformed JSON: Unexpected token ']'",
       hint: 'the loader refuses the whole file; fix the syntax first',
     }]);
   });
@@ -130,7 +142,7 @@ describe('check: paths', () => {
     writeFileSync(join(corpus, 'notes.txt'), 'not JSON, not looked at');
     const r = await run(corpus, '--format', 'json');
     const findings = JSON.parse(r.out) as Array<{ rule: string; file: string; message: string }>;
-    expect(findings.filter((f) => f.file.endsWith('01-typo.json') && /"hpte"/.test(f.message)).map((f) => f.rule)).toEqual(['compat-driver-unknown']);
+    expect(findings.filter((f) => f.file.endsWith('01-typo.json') && /"hpte"/.test(f.message)).map((f) => f.rule)).toEqual(['compat-driver-typo']);
     expect(findings.filter((f) => f.file.endsWith('02-malformed.json')).map((f) => f.rule)).toEqual(['json-syntax']);
     expect(r.code).toBe(1);
   });
@@ -140,7 +152,7 @@ describe('check: paths', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'accel-compat.json'), readBase('accel-compat.json').replace('"driver": "migration"', '"driver": "migraton"'));
     const r = await run(dir);
-    expect(r.out).toMatch(/compat-driver-unknown[\s\S]*did you mean "migration"\?/);
+    expect(r.out).toMatch(/error +compat-driver-typo[\s\S]*did you mean "migration"\?/);
     expect(r.out).toContain('(the files name no architecture)');
   });
 
