@@ -1,0 +1,70 @@
+// Bundles the CLI (npm run bundle, after tsc): dist/bundle/ for a plain start (ESM, split so
+// that each command loads only its own chunks), and dist/snapshot/entry.cjs, the one-file
+// CommonJS entry that `node --build-snapshot` needs (Node 20's snapshot builder cannot load ESM
+// or files other than built-in modules). dist/snapshot/key names the build in the cache path
+// of its start-up snapshots: a hash of that entry, the embedded definitions and their schemas.
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', absWorkingDir: root };
+
+const requireBuiltins = {
+  name: 'require-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (a) => (a.kind === 'dynamic-import' ? { path: a.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => ({ contents: `module.exports = require(${JSON.stringify(a.path)});`, loader: 'js' }));
+  },
+};
+
+// What the snapshot leaves out (see src/cli/snapshot-entry.ts): zod (the loader's error path, 800 kB
+// of the bundle) and the commands bin/qom-compat never starts from it. A module loaded only by a
+// dynamic import() from these is replaced by one that fails loudly, should it ever be reached.
+const LEFT_OUT = /\/dist\/(load\/(loader|schema)|commands\/(import|check|compare|abi-check|rfc-impact|diff))\.js$/;
+const leaveOutOfSnapshot = {
+  name: 'leave-out-of-snapshot',
+  setup(b) {
+    b.onResolve({ filter: /\.js$/ }, (a) => {
+      if (a.kind !== 'dynamic-import') return undefined;
+      const path = join(dirname(a.importer), a.path);
+      return LEFT_OUT.test(path) ? { path, namespace: 'left-out' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'left-out' }, (a) => ({
+      contents: `throw new Error(${JSON.stringify(`${a.path} is not in the start-up snapshot`)});`, loader: 'js',
+    }));
+  },
+};
+
+rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
+rmSync(join(root, 'dist', 'snapshot'), { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: ['dist/cli/bin.js'],
+  splitting: true,
+  format: 'esm',
+  outdir: 'dist/bundle',
+  // Bundled CommonJS dependencies call require().
+  banner: { js: "import { createRequire as __qcRequire } from 'node:module'; const require = __qcRequire(import.meta.url);" },
+});
+await build({
+  ...common,
+  entryPoints: ['dist/cli/snapshot-entry.js'],
+  format: 'cjs',
+  outfile: 'dist/snapshot/entry.cjs',
+  // import.meta is empty in CommonJS: derive the URL the modules compute paths from (the
+  // package's machines/, two levels above, as from dist/load/) from the file itself.
+  define: { 'import.meta.url': '__qcFileUrl' },
+  // A run from a snapshot has no dynamic import(): load built-in modules with require().
+  plugins: [requireBuiltins, leaveOutOfSnapshot],
+  banner: { js: "var __qcFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+const hash = createHash('sha256');
+const add = (file) => hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+add('dist/snapshot/entry.cjs');
+add('package.json');
+for (const dir of ['machines/schema', 'machines/x86_64']) for (const f of readdirSync(join(root, dir)).sort()) add(`${dir}/${f}`);
+writeFileSync(join(root, 'dist', 'snapshot', 'key'), hash.digest('hex').slice(0, 16) + '\n');
