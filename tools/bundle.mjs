@@ -1,4 +1,4 @@
-// Bundles the CLI (npm run bundle, after tsc): dist/bundle/ for a plain start (ESM, split so
+// Bundles the CLI and the library (npm run bundle, after tsc): dist/bundle/ for a plain start (ESM, split so
 // that each command loads only its own chunks), and dist/snapshot/entry.cjs, the one-file
 // CommonJS entry that `node --build-snapshot` needs (Node 20's snapshot builder cannot load ESM
 // or files other than built-in modules). dist/snapshot/key names the build in the cache path
@@ -40,6 +40,7 @@ const leaveOutOfSnapshot = {
 
 rmSync(join(root, 'dist', 'bundle'), { recursive: true, force: true });
 rmSync(join(root, 'dist', 'snapshot'), { recursive: true, force: true });
+rmSync(join(root, 'dist', 'lib'), { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: ['dist/cli/bin.js'],
@@ -60,6 +61,17 @@ await build({
   // A run from a snapshot has no dynamic import(): load built-in modules with require().
   plugins: [requireBuiltins, leaveOutOfSnapshot],
   banner: { js: "var __qcFileUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+
+// The library (package.json "exports"): one ESM file, its dependencies left to node_modules (they
+// are the package's "dependencies"; the CLI bundles above carry their own copies of what they use).
+// Two levels below the package root, like dist/load/, so that it finds machines/ alike.
+await build({
+  ...common,
+  entryPoints: ['dist/index.js'],
+  format: 'esm',
+  outfile: 'dist/lib/index.js',
+  packages: 'external',
 });
 
 const hash = createHash('sha256');
