@@ -50,10 +50,12 @@ void (async () => {
  * next plain run builds a fresh one.
  */
 function runPlainly(argv: string[]): void {
-  const blob = process.execArgv[process.execArgv.indexOf('--snapshot-blob') + 1];
+  const at = process.execArgv.indexOf('--snapshot-blob');
+  const blob = at >= 0 ? process.execArgv[at + 1] : undefined;
   if (blob && servedBySnapshot(argv)) rmSync(blob, { force: true });
+  const flags = process.execArgv.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
   const plain = join(EMBEDDED_MACHINES_DIR, '..', 'dist', 'bundle', 'bin.js');
-  const r = spawnSync(process.execPath, [plain, ...argv], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...flags, plain, ...argv], { stdio: 'inherit' });
   if (r.signal) process.kill(process.pid, r.signal);
   process.exit(r.status ?? 70);
 }

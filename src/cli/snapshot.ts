@@ -23,7 +23,7 @@ const KEEP_OTHER_BUILDS = 3;
 
 const ROOT = dirname(EMBEDDED_MACHINES_DIR);
 const SNAPSHOT_ENTRY = join(ROOT, 'dist', 'snapshot', 'entry.cjs');
-/** What the blob's name is keyed by: a hash of the entry bundle and the embedded data (tools/bundle.mjs writes it). */
+/** What the blob's name is keyed by (a hash of the entry bundle and the embedded data) and the V8 flags; tools/bundle.mjs writes it. */
 const SNAPSHOT_KEY = join(ROOT, 'dist', 'snapshot', 'key');
 
 export async function buildSnapshot(blob: string): Promise<void> {
@@ -35,8 +35,10 @@ export async function buildSnapshot(blob: string): Promise<void> {
   }
   let ok = false;
   try {
-    ok = (await run(['--snapshot-blob', tmp, '--build-snapshot', SNAPSHOT_ENTRY], tmp)).code === 0
-      && /^qom-compat /.test((await run(['--snapshot-blob', tmp, '--', '--version'], tmp)).stdout);
+    // Built and tried under the V8 flags the bin starts it with: node refuses a blob under others.
+    const flags = snapshotKey().flags;
+    ok = (await run([...flags, '--snapshot-blob', tmp, '--build-snapshot', SNAPSHOT_ENTRY], tmp)).code === 0
+      && /^qom-compat /.test((await run([...flags, '--snapshot-blob', tmp, '--', '--version'], tmp)).stdout);
     if (ok) renameSync(tmp, blob);
   } catch {
     ok = false;
@@ -74,9 +76,15 @@ function run(args: string[], tmp: string): Promise<{ code: number | null; stdout
   });
 }
 
+/** dist/snapshot/key: the build's key, then the V8 flags of every start (as bin/qom-compat reads it). */
+function snapshotKey(): { key: string; flags: string[] } {
+  const [key = '', ...flags] = readFileSync(SNAPSHOT_KEY, 'utf8').trim().split(/\s+/);
+  return { key, flags };
+}
+
 /** `<cache>/snapshot/<build key>/…/<node>.blob`: keeps the newest few other build directories, removes the rest. */
 function pruneOldBuilds(blob: string): void {
-  const key = readFileSync(SNAPSHOT_KEY, 'utf8').trim();
+  const { key } = snapshotKey();
   const at = blob.indexOf(`/${key}/`);
   if (!key || at < 0) return;
   const top = blob.slice(0, at);
