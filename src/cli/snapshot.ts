@@ -12,7 +12,7 @@
  * any failure only means the next runs start without a snapshot.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EMBEDDED_MACHINES_DIR } from '../load/paths.js';
 
@@ -33,6 +33,8 @@ export async function buildSnapshot(blob: string): Promise<void> {
   } catch {
     return; // no cache directory: run without a snapshot
   }
+  const lock = takeLock(`${blob}.building`);
+  if (!lock) return; // another run is building it
   let ok = false;
   try {
     // Built and tried under the V8 flags the bin starts it with: node refuses a blob under others.
@@ -44,6 +46,7 @@ export async function buildSnapshot(blob: string): Promise<void> {
     ok = false;
   } finally {
     rmSync(tmp, { force: true });
+    lock.release();
   }
   try {
     if (!ok) writeFileSync(`${blob}.failed`, 'building the start-up snapshot failed; delete this file to try again\n');
@@ -51,6 +54,28 @@ export async function buildSnapshot(blob: string): Promise<void> {
   } catch {
     // best effort
   }
+}
+
+/**
+ * Many first runs at once (`xargs -P`, a test suite) build one blob, not one each. A lock older
+ * than BUILD_TIMEOUT_MS was left by a run that died while building: it is taken over.
+ */
+function takeLock(path: string): { release: () => void } | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      closeSync(openSync(path, 'wx'));
+      return { release: () => rmSync(path, { force: true }) };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+      try {
+        if (Date.now() - statSync(path).mtimeMs < BUILD_TIMEOUT_MS) return undefined;
+        rmSync(path, { force: true });
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
