@@ -122,6 +122,19 @@ describe('the installed bin and its start-up snapshot', () => {
     expect(second.stdout).toBe(plain);
   });
 
+  it('reads colour, width and the environment at run time, not when the snapshot was built', () => {
+    expect(blobs()).toHaveLength(1);
+    for (const env of [{ COLUMNS: '50', FORCE_COLOR: '1' }, { NO_COLOR: '1', COLUMNS: '200' }]) {
+      for (const words of [['show', 'q35-9.1'], ['explain', '-M', 'q35', 'virtio-net-pci.vectors']]) {
+        const fromSnapshot = cli(words, env);
+        const plainly = cli(words, { ...env, QOM_COMPAT_SNAPSHOT: '0' });
+        expect(fromSnapshot.status).toBe(0);
+        expect(fromSnapshot.stdout).toBe(plainly.stdout);
+      }
+    }
+    expect(cli(['list'], { FORCE_COLOR: '1' }).stdout).toContain('\u001b[');
+  });
+
   it('an empty blob (node would abort on it) is not used, and is rebuilt', () => {
     const [blob] = blobs();
     writeFileSync(blob!, '');
