@@ -34,19 +34,19 @@ console.log(`check: definitions under ${machines}: ${(bytes / 1e6).toFixed(2)} M
 // Interleaved, so that drift of the machine's speed hits every series alike.
 const cacheDir = mkdtempSync(join(tmpdir(), 'qom-compat-bench-cache-'));
 const series = { node: [], cold: [], cached: [] };
-const spawn = (args, env = {}) => {
+const spawn = (cmd, args, env = {}) => {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, QOM_COMPAT_CACHE_DIR: cacheDir, ...env } });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, QOM_COMPAT_CACHE_DIR: cacheDir, ...env } });
   return { ms: performance.now() - t0, r };
 };
 let last;
 for (let i = 0; i < runs; i++) {
-  series.node.push(spawn(['-e', '0']).ms);
-  const cold = spawn([bin, 'check', ...pathArgs, '--format', 'json', '--no-cache']);
+  series.node.push(spawn(process.execPath, ['-e', '0']).ms);
+  const cold = spawn(bin, ['check', ...pathArgs, '--format', 'json', '--no-cache']);
   series.cold.push(cold.ms);
   last = cold.r;
-  if (i === 0) spawn([bin, 'check', ...pathArgs, '--format', 'json']); // fill the cache
-  const hit = spawn([bin, 'check', ...pathArgs, '--format', 'json']);
+  if (i === 0) spawn(bin, ['check', ...pathArgs, '--format', 'json']); // fill the cache
+  const hit = spawn(bin, ['check', ...pathArgs, '--format', 'json']);
   if (hit.r.stdout !== cold.r.stdout) throw new Error('a cached check printed something else than a full one');
   series.cached.push(hit.ms);
 }

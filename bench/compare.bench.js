@@ -26,17 +26,17 @@ function time(cmd, args, opts = {}) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const ours = [bin, 'compare', '--all', '--raw', '--format', 'csv'];
+const ours = ['compare', '--all', '--raw', '--format', 'csv'];
 const peer = [script, '--all', '--raw', '--format', 'csv', '--qemu-binary', qemu, '--qemu-args', '-machine none'];
 const peerAvailable = existsSync(script) && existsSync(qemu) && spawnSync(python, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
 
 const base = [];
 const own = [];
 const theirs = [];
-time(process.execPath, ours); // warm the file cache
+time(bin, ours); // warm the file cache
 for (let i = 0; i < RUNS; i++) {
   base.push(time(process.execPath, ['-e', '0']).ms);
-  own.push(time(process.execPath, ours).ms);
+  own.push(time(bin, ours).ms);
   if (peerAvailable) {
     const r = time(python, peer, { cwd: src });
     if (r.error) { console.log(`compare-machine-types.py failed: ${r.error}`); break; }
@@ -46,7 +46,7 @@ for (let i = 0; i < RUNS; i++) {
 const b = median(base);
 const t = median(own);
 console.log(`compare --all (runs: ${RUNS}, median wall ms)`);
-console.log(`${t.toFixed(1).padStart(8)} ${(t / b).toFixed(2).padStart(6)}×  (node -e 0: ${b.toFixed(1)})  qom-compat ${ours.slice(1).join(' ')}`);
+console.log(`${t.toFixed(1).padStart(8)} ${(t / b).toFixed(2).padStart(6)}×  (node -e 0: ${b.toFixed(1)})  qom-compat ${ours.join(' ')}`);
 if (theirs.length) {
   const p = median(theirs);
   console.log(`${p.toFixed(1).padStart(8)}          compare-machine-types.py (cd ${src}; ${python} ${peer.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')})`);

@@ -6,6 +6,7 @@ import { buildDefinitions, type Definitions, type DefinitionSources, type Valida
 import { REQUIRED_FILES } from './file-names.js';
 import { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from './paths.js';
 import { loadJsonSchemas } from './schema-files.js';
+import { keepPreloaded, preloaded } from './preloaded.js';
 
 export { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR };
 
@@ -35,7 +36,29 @@ function definitionDir(opts: DefinitionLocation): string {
  * word the error when a file fails (or when the schema files are missing).
  */
 export async function loadDefinitionsFromDisk(opts: DefinitionLocation = {}): Promise<Definitions> {
-  const src = readDefinitionSources(definitionDir(opts));
+  const dir = definitionDir(opts);
+  return preloaded<Definitions>(PRELOAD_KIND, definitionFiles(dir)) ?? readAndBuild(dir);
+}
+
+const PRELOAD_KIND = 'definitions';
+const definitionFiles = (dir: string): string[] => REQUIRED_FILES.map((name) => join(dir, name));
+
+/**
+ * Loads the embedded definitions of `arch` and keeps them in memory for later
+ * loads of the same, unchanged files (the start-up snapshot's builder calls it).
+ */
+export async function preloadEmbeddedDefinitions(arch: string = DEFAULT_ARCH): Promise<void> {
+  const dir = definitionDir({ arch });
+  keepPreloaded(PRELOAD_KIND, definitionFiles(dir), await readAndBuild(dir));
+}
+
+/** Whether the embedded definitions of `arch` are in memory and their files unchanged since. */
+export function embeddedDefinitionsPreloaded(arch: string = DEFAULT_ARCH): boolean {
+  return preloaded(PRELOAD_KIND, definitionFiles(definitionDir({ arch }))) !== undefined;
+}
+
+async function readAndBuild(dir: string): Promise<Definitions> {
+  const src = readDefinitionSources(dir);
   const checks = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
   if (checks) {
     const parsed = new Map<string, unknown>();

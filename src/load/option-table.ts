@@ -13,6 +13,7 @@ import { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from './path
 import { compileJsonSchema } from './fast-validate.js';
 import { schemaFilePath } from './schema-files.js';
 import type { OptionTableFile } from './schema.js';
+import { keepPreloaded, preloaded } from './preloaded.js';
 
 const FILE = 'options.json';
 
@@ -26,6 +27,21 @@ export function optionTablePath(loc: OptionTableLocation): string {
 
 export async function loadOptionTable(loc: OptionTableLocation): Promise<OptionTable> {
   const path = optionTablePath(loc);
+  return preloaded<OptionTable>(FILE, [path]) ?? readTable(path);
+}
+
+/** Reads the embedded table of `arch` and keeps it in memory while the file is unchanged (for the start-up snapshot). */
+export async function preloadEmbeddedOptionTable(arch: string = DEFAULT_ARCH): Promise<void> {
+  const path = optionTablePath({ arch });
+  keepPreloaded(FILE, [path], await readTable(path));
+}
+
+/** Whether the embedded table of `arch` is in memory and its file unchanged since. */
+export function embeddedOptionTablePreloaded(arch: string = DEFAULT_ARCH): boolean {
+  return preloaded(FILE, [optionTablePath({ arch })]) !== undefined;
+}
+
+async function readTable(path: string): Promise<OptionTable> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
