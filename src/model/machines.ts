@@ -57,6 +57,30 @@ export class MachineModel {
       this.machines.set(machine.name, machine);
       if (machine.alias) this.aliases.set(machine.alias, machine.name);
     }
+    this.verifyChains();
+  }
+
+  /**
+   * Every chain must end at a version that inherits from nothing. A cycle or a
+   * missing version is the definitions' fault: it is found here, when they are
+   * loaded (buildDefinitions makes it a DefinitionError, exit 2), not when a
+   * command first walks that chain, and with one walk of each machine in all.
+   */
+  private verifyChains(): void {
+    const sound = new Set<string>();
+    for (const start of this.machines.values()) {
+      const onPath = new Set<string>();
+      let m: Machine | undefined = start;
+      while (m && !sound.has(m.name)) {
+        if (onPath.has(m.name)) throw new MachineModelError(`machine ${start.name}: inheritance cycle through ${m.name}`);
+        onPath.add(m.name);
+        if (m.inherits === null) break;
+        const parent = this.machines.get(m.inherits);
+        if (!parent) throw new MachineModelError(`machine ${m.name} inherits from unknown machine ${m.inherits}`);
+        m = parent;
+      }
+      for (const name of onPath) sound.add(name);
+    }
   }
 
   all(): Machine[] { return [...this.machines.values()]; }
