@@ -135,6 +135,9 @@ describe('fuzz: --args-file and -readconfig contents', () => {
   it('every hostile atom alone as a -device, -global, -object, -M, -set and -accel argument', async () => {
     const options = ['-device', '-global', '-object', '-M', '-set', '-accel'];
     // Each atom under two options in CI (rotating), under all six in the longer run.
+    // Deep JSON overflowed the JSON parser's stack (fixed: QEMU's nesting limit, qemu-json.ts).
+    const deep = [deepJson(20_000, 'object'), deepJson(50_000, 'array'), deepJson(5000, 'mixed'), `{"driver":"e1000","x":${'['.repeat(1024)}${']'.repeat(1024)}}`];
+    for (const d of deep) for (const opt of ['-device', '-object', '-blockdev', '-netdev']) await wellBehaved(['resolve', opt, d], true);
     for (const [i, a] of HOSTILE_ATOMS.entries()) {
       const some = LONG_RUN ? options : [options[i % 6]!, options[(i + 3) % 6]!];
       for (const opt of some) await wellBehaved(['resolve', opt, a], true);
