@@ -30,7 +30,7 @@ export const LONG_RUN = RUNS !== undefined;
  * What a crash looks like on stderr: a JavaScript stack frame, the CLI's
  * catch-all "internal error" (exit 70), or an uncaught engine error.
  */
-const CRASH = /\n\s+at .+[:(]\d+|^\s+at |internal error|\bTypeError\b|\bReferenceError\b|RangeError: Maximum call stack|Cannot read propert|is not a function|is not iterable|JavaScript heap/m;
+const CRASH = /\n\s+at .+[:(]\d+|^\s+at |internal error|\bTypeError\b|\bReferenceError\b|RangeError|Maximum call stack|JavaScript heap/m;
 
 export interface Invariants {
   /** Exit codes this command may give (default: 0, 1 and 2). */
