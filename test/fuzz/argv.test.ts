@@ -56,12 +56,12 @@ const qemuLine: fc.Arbitrary<string[]> = fc.tuple(
 
 describe('fuzz: hostile QEMU command lines', () => {
   it('resolve', async () => {
-    await fc.assert(fc.asyncProperty(qemuLine, fc.boolean(), async (line, json) => wellBehaved(['resolve', ...line], json)), fuzzParams(60));
+    await fc.assert(fc.asyncProperty(qemuLine, fc.boolean(), async (line, json) => wellBehaved(['resolve', ...line], json)), fuzzParams(40));
   });
 
   it('explain', async () => {
     const target = fc.oneof(fc.tuple(atom, atom).map(([d, p]) => `${d}.${p}`), atom, fc.constantFrom('virtio-pci.vectors', '__proto__.__proto__', 'constructor.prototype', '.', 'a.'));
-    await fc.assert(fc.asyncProperty(target, qemuLine, fc.boolean(), async (t, line, json) => wellBehaved(['explain', t, ...line], json)), fuzzParams(25));
+    await fc.assert(fc.asyncProperty(target, qemuLine, fc.boolean(), async (t, line, json) => wellBehaved(['explain', t, ...line], json)), fuzzParams(20));
   });
 
   it('diff', async () => {
@@ -116,7 +116,7 @@ describe('fuzz: --args-file and -readconfig contents', () => {
       writeFileSync(file, text);
       const positional = command === 'explain' ? ['virtio-pci.vectors'] : command === 'diff' ? ['q35-8.2', 'q35-9.1'] : [];
       await wellBehaved([command, ...positional, '--args-file', file], json);
-    }), fuzzParams(40));
+    }), fuzzParams(30));
   });
 
   it('resolve -readconfig FILE', async () => {
@@ -134,12 +134,12 @@ describe('fuzz: --args-file and -readconfig contents', () => {
 
   it('every hostile atom alone as a -device, -global, -object, -M, -set and -accel argument', async () => {
     const options = ['-device', '-global', '-object', '-M', '-set', '-accel'];
-    // Each atom under two options in CI (rotating), under all six in the longer run.
     // Deep JSON overflowed the JSON parser's stack (fixed: QEMU's nesting limit, qemu-json.ts).
     const deep = [deepJson(20_000, 'object'), deepJson(50_000, 'array'), deepJson(5000, 'mixed'), `{"driver":"e1000","x":${'['.repeat(1024)}${']'.repeat(1024)}}`];
     for (const d of deep) for (const opt of ['-device', '-object', '-blockdev', '-netdev']) await wellBehaved(['resolve', opt, d], true);
+    // Each atom under one option in CI (rotating), under all six in the longer run.
     for (const [i, a] of HOSTILE_ATOMS.entries()) {
-      const some = LONG_RUN ? options : [options[i % 6]!, options[(i + 3) % 6]!];
+      const some = LONG_RUN ? options : [options[i % 6]!];
       for (const opt of some) await wellBehaved(['resolve', opt, a], true);
     }
   });

@@ -116,7 +116,7 @@ describe('fuzz: import against fake QEMUs (in-process)', () => {
       expectOutIntact(out, before, r.code, p);
       await expectNoFakeLeft(dir, p);
       expectNoPollution(p);
-    }), fuzzParams(25));
+    }), fuzzParams(18));
   }, 300_000);
 });
 
