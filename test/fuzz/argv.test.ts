@@ -6,7 +6,7 @@
  * `__proto__`), whole argv, and --args-file contents. Every run keeps the
  * invariants of test/support/fuzz.ts.
  */
-import { afterAll, describe, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +130,17 @@ describe('fuzz: --args-file and -readconfig contents', () => {
       writeFileSync(file, content);
       await wellBehaved(['resolve', '-M', 'q35', '-readconfig', file], json);
     }), fuzzParams(30));
+  });
+
+  // Found by hand while writing these: both were read until memory ran out.
+  it.each([
+    [['resolve', '-M', 'q35', '-readconfig', '/dev/zero'], 'qom-compat: -readconfig /dev/zero: larger than 16 MiB: not a QEMU config file\n'],
+    [['resolve', '--args-file', '/dev/zero'], 'qom-compat: --args-file /dev/zero: larger than 16 MiB: not a command line\n'],
+  ])('%j ends with exit 2', async (argv, message) => {
+    const started = Date.now();
+    const r = await runCli(argv);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: message });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('every hostile atom alone as a -device, -global, -object, -M, -set and -accel argument', async () => {
