@@ -144,28 +144,30 @@ export function deepJson(depth: number, kind: 'array' | 'object' | 'mixed'): str
 }
 
 /** The real CLI, as a user runs it: `bin/qom-compat` (the bundle) in a child process, killed after `timeoutMs`. */
-export interface ProcessRun extends CliRun { ms: number; signal: NodeJS.Signals | null; timedOut: boolean }
+export interface ProcessRun extends CliRun { ms: number; timedOut: boolean }
 
 export const BIN = join(process.cwd(), 'bin', 'qom-compat');
 
-export function runBin(args: readonly string[], opts: { timeoutMs?: number; stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ProcessRun> {
+/** With `closeAfter`, stdout is closed once that many characters arrived (as `| head -c N` does; stdout is then ''). */
+export function runBin(args: readonly string[], opts: { timeoutMs?: number; stdin?: string; closeAfter?: number } = {}): Promise<ProcessRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: ['pipe', 'pipe', 'pipe'], env: opts.env ?? { PATH: process.env.PATH, QOM_COMPAT_CACHE: '0' }, cwd: opts.cwd,
-    });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH, QOM_COMPAT_CACHE: '0' } });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      if (opts.closeAfter !== undefined && stdout.length >= opts.closeAfter) child.stdout.destroy();
+    });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
     child.stdin.on('error', () => { /* the CLI may exit before reading stdin */ });
     child.stdin.end(opts.stdin ?? '');
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeoutMs ?? 30_000);
     child.on('error', reject);
-    child.on('close', (code, signal) => {
+    child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, signal, stdout, stderr, ms: Date.now() - started, timedOut });
+      resolve({ code: code ?? -1, stdout: opts.closeAfter === undefined ? stdout : '', stderr, ms: Date.now() - started, timedOut });
     });
   });
 }
