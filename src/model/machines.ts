@@ -43,6 +43,7 @@ export class MachineModel {
   private readonly machines = new Map<string, Machine>();
   private readonly aliases = new Map<string, string>();
   private readonly flatCache = new Map<string, readonly SourcedCompatEntry[]>();
+  private readonly countCache = new Map<string, number>();
   readonly arch: string;
   /** False for an import of QEMU before 9.1, which reports no compat lists: machines carry none. */
   readonly compatListsKnown: boolean;
@@ -120,6 +121,27 @@ export class MachineModel {
     }
     this.flatCache.set(name, list);
     return list;
+  }
+
+  /**
+   * How many entries compatProps(name) has, without building the list: a
+   * listing of every machine would otherwise build every flattened list,
+   * quadratic in the length of a chain.
+   */
+  compatCount(name: string): number {
+    const walked: Machine[] = [];
+    let total = 0;
+    for (let m = this.machines.get(name); m; m = m.inherits ? this.machines.get(m.inherits) : undefined) {
+      const known = this.countCache.get(m.name);
+      if (known !== undefined) { total = known; break; }
+      walked.push(m);
+    }
+    // Fill the cache from the newest version walked down to `name` (chains were verified at construction).
+    for (const m of walked.reverse()) {
+      total += m.ownCompat.length;
+      this.countCache.set(m.name, total);
+    }
+    return total;
   }
 
   boardLayout(name: string, nodefaults: boolean): BoardLayout | undefined {

@@ -6,7 +6,7 @@
  * chains. Every run keeps the invariants (test/support/fuzz.ts), and no input
  * reaches Object.prototype.
  */
-import { afterAll, describe, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +130,39 @@ const STRUCTURAL: ReadonlyArray<readonly [string, () => Partial<Record<FileName,
 describe('fuzz: hostile definition sets', () => {
   it.each(STRUCTURAL.map(([label, make]) => [label, make] as const))('%s', async (label, make) => {
     await everyCommand(defsDir(EMBEDDED, make()), label);
+  }, 120_000);
+});
+
+describe('defs: regressions found while fuzzing', () => {
+  // `list` built every machine's flattened compat list to print its length: 5.6 s and 780 MB for a
+  // 3000-version chain (minutes and out of memory for 10 000); it now counts. And Math.max(...widths)
+  // over 130 000 machines overflowed the stack (an internal error).
+  it('list (text) of 130 000 machines, and of a 3000-version chain: exit 0, counts equal to the lists', async () => {
+    const many = defsDir(EMBEDDED, { 'machines.json': machinesWith((ms) => {
+      for (let i = 0; i < 130_000; i++) ms.push({ name: `zz-${i}`, type: `zz-${i}-machine`, alias: null, inherits: null, compat: [] });
+    }) });
+    const r = await runCli(['list', '--defs', many]);
+    expectWellBehaved(r, { input: 'list of 130 000 machines' });
+    expect(r.code).toBe(0);
+
+    const chain = defsDir(EMBEDDED, { 'machines.json': longMachineChain(3000, true) });
+    const started = Date.now();
+    expect((await runCli(['list', '--defs', chain])).code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    // Its JSON would list 4.5 million flattened entries, past V8's longest string: a message, not a
+    // crash (building them takes seconds and a gigabyte: in the longer run only).
+    if (LONG_RUN) {
+      const tooLarge = await runCli(['list', '--format', 'json', '--defs', chain]);
+      expectWellBehaved(tooLarge, { input: 'list --format json of a 3000-version chain' });
+      expect(tooLarge.stderr).toMatch(/^qom-compat: the JSON output would be larger than this tool can write/);
+    }
+
+    // The counts the table shows are the lengths of the lists JSON gives.
+    const shorter = defsDir(EMBEDDED, { 'machines.json': longMachineChain(300, true) });
+    const text = await runCli(['list', '--defs', shorter]);
+    const json = JSON.parse((await runCli(['list', '--format', 'json', '--defs', shorter])).stdout) as Array<{ name: string; compatProps: unknown[] }>;
+    const counts = new Map(text.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/)).map((w) => [w[0]!, Number(w.find((x, k) => k > 0 && /^\d+$/.test(x)))]));
+    for (const m of json) expect([m.name, counts.get(m.name)]).toEqual([m.name, m.compatProps.length]);
   }, 120_000);
 });
 
