@@ -79,9 +79,9 @@ export async function runCheck(sets: readonly SetInput[], opts: RunOptions = {})
   for (const set of sets) {
     const loaded = set.files.map(load);
     const borrowed = borrowContext(loaded, set);
-    loaded.push(...borrowed.inputs.map(load));
+    pushAll(loaded, borrowed.inputs.map(load));
     notes.push(...borrowed.notes);
-    raw.push(...await checkSet(loaded, set, opts));
+    pushAll(raw, await checkSet(loaded, set, opts));
   }
   const seen = new Set<string>();
   const findings: Finding[] = [];
@@ -163,7 +163,7 @@ class Prepared {
       if (!valid || !valid(file.data)) {
         const { schemaFindings } = await import('./schema-rules.js');
         const result = schemaFindings(file);
-        findings.push(...result.findings);
+        pushAll(findings, result.findings);
         malformed = new Set(result.malformed.map((p) => p[1] as number));
       }
     }
@@ -203,7 +203,7 @@ async function checkSet(loaded: readonly Loaded[], set: SetInput, opts: RunOptio
   const prepared: Array<Loaded & { p: Prepared }> = [];
   for (const l of loaded) prepared.push({ ...l, p: await Prepared.prepare(l.file, l.reported, opts) });
   const out: RawFinding[] = prepared.flatMap((x) => x.p.findings);
-  for (const combo of combinations(prepared)) out.push(...checkCombination(combo, set));
+  for (const combo of combinations(prepared)) pushAll(out, checkCombination(combo, set));
   return out;
 }
 
@@ -240,35 +240,35 @@ function checkCombination(combo: Combo, set: SetInput): RawFinding[] {
     const arch = p?.arch();
     return p && arch !== undefined ? [{ file: p.file.id, name: basename(p.file.display), arch }] : [];
   });
-  out.push(...archFindings(claims));
+  pushAll(out, archFindings(claims));
 
-  if (typed) out.push(...typeFindings(typed.view, typed.model, types!.file.id));
+  if (typed) pushAll(out, typeFindings(typed.view, typed.model, types!.file.id));
   const arch = typed?.view.arch ?? graph?.view.arch ?? basename(set.dir);
   const index = typed && (typed.index.arch ? typed.index : new TypeIndex(typed.model, arch));
   const otherArchTypes = set.otherArchTypes ?? (() => new Map());
 
   if (graph && machines) {
     const file = machines.file.id;
-    out.push(...machineFindings(graph, file));
+    pushAll(out, machineFindings(graph, file));
     const ownLists = graph.view.machines.filter((m) => m.name !== undefined && graph.byName.get(m.name) === m)
       .map((m) => ({ owner: m.name!, entries: graph.own(m) }));
-    out.push(...shadowFindings(ownLists, file, (s) => graph.describeSite(s)));
+    pushAll(out, shadowFindings(ownLists, file, (s) => graph.describeSite(s)));
     if (index) {
       const sites = entrySites(graph);
-      out.push(...compatEntryFindings(sites, { index, file, describeSite: (s) => graph.describeSite(s), otherArchTypes }));
-      out.push(...noopFindings(sites, graph, index, file));
-      out.push(...machineTypeFindings(graph, index.model, file));
+      pushAll(out, compatEntryFindings(sites, { index, file, describeSite: (s) => graph.describeSite(s), otherArchTypes }));
+      pushAll(out, noopFindings(sites, graph, index, file));
+      pushAll(out, machineTypeFindings(graph, index.model, file));
     }
   }
   const accelLists = accel?.accel();
   if (accel && accelLists) {
     const file = accel.file.id;
     const describe = (s: EntrySite) => `in the compat list of accelerator ${accelLists.find((a) => a.entries.includes(s))?.name ?? '?'}`;
-    out.push(...shadowFindings(accelLists.map((a) => ({ owner: `accelerator ${a.name}`, entries: a.entries })), file, describe));
-    if (index) out.push(...compatEntryFindings(accelLists.flatMap((a) => a.entries), { index, file, describeSite: describe, otherArchTypes }));
+    pushAll(out, shadowFindings(accelLists.map((a) => ({ owner: `accelerator ${a.name}`, entries: a.entries })), file, describe));
+    if (index) pushAll(out, compatEntryFindings(accelLists.flatMap((a) => a.entries), { index, file, describeSite: describe, otherArchTypes }));
   }
   const layouts = boards?.boards();
-  if (boards && layouts) out.push(...boardFindings(layouts, boards.file.id, graph, machines?.file.id ?? -1, typed?.model));
+  if (boards && layouts) pushAll(out, boardFindings(layouts, boards.file.id, graph, machines?.file.id ?? -1, typed?.model));
   return out;
 }
 
@@ -280,3 +280,11 @@ function entrySites(graph: MachineGraph): EntrySite[] {
 }
 
 const basename = (p: string) => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
+
+/**
+ * Appends one by one: `push(...items)` passes every item as an argument, and a
+ * hostile file's 150 000 findings overflow the stack.
+ */
+function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}

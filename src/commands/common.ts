@@ -4,6 +4,7 @@ import type { Definitions } from '../load/loader.js';
 import type { Machine } from '../model/machines.js';
 import { findMachine as findMachineIn } from '../model/find.js';
 import { stringifyExactJson } from '../qemu/json-exact.js';
+import { UsageError } from '../errors.js';
 
 export interface DefinitionOptions { defs?: string; arch?: string }
 
@@ -17,5 +18,12 @@ export function findMachine(defs: Definitions, name: string): Machine {
 }
 
 export function toJsonText(value: unknown): string {
-  return stringifyExactJson(value, 2) + '\n';
+  try {
+    return stringifyExactJson(value, 2) + '\n';
+  } catch (e) {
+    // Past V8's longest string (~512 MB): only absurd definitions get there (a 3000-version chain
+    // lists 4.5 million flattened entries). Say so rather than crash.
+    if (e instanceof RangeError) throw new UsageError(`the JSON output would be larger than this tool can write (${e.message}); the definitions are too large for --format json`);
+    throw e;
+  }
 }

@@ -2,7 +2,9 @@
 import type { CliIo } from '../cli/io.js';
 import { EXIT, QemuProbeError, UsageError } from '../errors.js';
 import { importDefinitions } from '../import/importer.js';
-import { killRunningQemus, QemuExitedError, QmpError } from '../qemu/qmp.js';
+import { killRunningQemus, QemuExitedError, QmpError, QmpProtocolError } from '../qemu/qmp.js';
+import { DeriveError } from '../import/derive-machines.js';
+import { MachineModelError } from '../model/machines.js';
 
 /** A name filter from a --machines/--devices regular expression; undefined without one. */
 function nameFilter(option: string, source: string | undefined): ((n: string) => boolean) | undefined {
@@ -19,8 +21,11 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
   const progress = (msg: string) => io.err(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
   // Ctrl-C or a kill must not leave QEMU processes behind (re-parented to init), nor files half written
   // (each file is written atomically, at the end): kill the QEMUs this import started, then exit.
+  // Once interrupted, the import's own end (a probe failing because its QEMU was just killed) must not
+  // decide the exit status: it waits for the handler, which exits with the signal's status.
+  const stop: { exiting?: Promise<void> } = {};
   const interrupted = (signal: NodeJS.Signals) => {
-    void killRunningQemus().then((n) => {
+    stop.exiting ??= killRunningQemus().then((n) => {
       io.err(`qom-compat: import interrupted (${signal}); stopped ${n} QEMU process${n === 1 ? '' : 'es'}; nothing written\n`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
@@ -34,11 +39,13 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
       ...(opts.cpuModels ? { cpuModels: true } : {}),
     });
   } catch (e) {
+    if (stop.exiting) await stop.exiting;
     throw asProbeError(opts.qemu, e);
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
   }
+  if (stop.exiting) await stop.exiting;
   io.out(`wrote ${r.dir}: ${r.machines} machines, ${r.types} types, ${r.layouts} board layouts (QEMU ${r.version}, ${r.seconds.toFixed(1)} s)\n`);
   return EXIT.ok;
 }
@@ -54,6 +61,11 @@ function asProbeError(binary: string, e: unknown): unknown {
     const said = e.result.stderr.trim().split('\n').slice(-3).join(' / ');
     return new QemuProbeError(`${binary} ${how} before answering QMP${said ? `: ${said}` : ''}`);
   }
-  if (e instanceof QmpError) return new QemuProbeError(`${binary}: QMP ${e.message}`);
+  if (e instanceof QmpError || e instanceof QmpProtocolError) return new QemuProbeError(`${binary}: QMP ${e.message}`);
+  // Answers the import cannot make sense of: machines whose chains do not close, compat lists that
+  // do not rebuild, or a reply of another shape than QEMU's (a number where QEMU gives a list: the
+  // TypeError of reading it). The import reads nothing else, so these are the binary's, not ours.
+  if (e instanceof MachineModelError || e instanceof DeriveError) return new QemuProbeError(`${binary}: ${e.message}`);
+  if (e instanceof TypeError || e instanceof RangeError) return new QemuProbeError(`${binary}: an answer is not shaped as QEMU's (${e.message})`);
   return e;
 }

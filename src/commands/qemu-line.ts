@@ -3,7 +3,7 @@
  * (a file or stdin, pasted as found), parsed with the binary's option table
  * into a resolve request, and the listing of options resolve does not apply.
  */
-import { readFileSync } from 'node:fs';
+import { readTextBounded, TooLargeError } from '../util/read-bounded.js';
 import type { CliIo } from '../cli/io.js';
 import { EXIT, UsageError } from '../errors.js';
 import { toJsonText } from './common.js';
@@ -20,8 +20,9 @@ import type { CompatModelName } from '../resolve/result.js';
 export function argsFileWords(file: string): string[] {
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = readTextBounded(file === '-' ? 0 : file);
   } catch (e) {
+    if (e instanceof TooLargeError) throw new UsageError(`--args-file ${file}: ${e.message}: not a command line`);
     throw new UsageError(`--args-file ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   try {
@@ -32,11 +33,12 @@ export function argsFileWords(file: string): string[] {
   }
 }
 
-/** -readconfig files: read when present here, else assumed (the line's host has them). */
+/** -readconfig files: read when present here, else assumed (the line's host has them); one that never ends (/dev/zero) is refused. */
 function readIfPresent(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
-  } catch {
+    return readTextBounded(path);
+  } catch (e) {
+    if (e instanceof TooLargeError) throw new UsageError(`-readconfig ${path}: ${e.message}: not a QEMU config file`);
     return undefined;
   }
 }

@@ -20,7 +20,7 @@ import { isClockReading, observeBoard, type ObservedBoard } from './observe-boar
 import { loneCommand, lonePath, observeLone, type LoneBackend, type LoneObject, type ShownBus } from './observe-devices.js';
 import { emptyBackends } from '../parse/backends.js';
 import { compareNames, mapLimit, TREE_PLUMBING } from './probe-qemu.js';
-import { QemuExitedError, QmpSession } from '../qemu/qmp.js';
+import { QemuExitedError, QmpSession, track } from '../qemu/qmp.js';
 import { TypeModel } from '../model/types.js';
 import { formatJson } from '../util/json-format.js';
 import { writeFileAtomic } from '../util/fs-atomic.js';
@@ -65,7 +65,9 @@ export async function checkBinary(binary: string): Promise<string> {
   if (!existsSync(binary)) throw new QemuProbeError(`QEMU binary not found: ${binary}`);
   let out: string;
   try {
-    out = (await promisify(execFile)(binary, ['--version'], { timeout: 10000 })).stdout;
+    const run = promisify(execFile)(binary, ['--version'], { timeout: 10000, killSignal: 'SIGKILL' });
+    track(run.child);
+    out = (await run).stdout;
   } catch (e) {
     throw new QemuProbeError(`cannot run ${binary}: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -19,7 +19,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { QemuProbeError } from '../errors.js';
 import type { OptionTableFile, OptionDef, OptsListDef } from '../load/schema.js';
-import { QmpSession } from '../qemu/qmp.js';
+import { QmpSession, track } from '../qemu/qmp.js';
 import { mapLimit } from './probe-qemu.js';
 import type { ProbeContext } from './probes.js';
 
@@ -28,10 +28,10 @@ interface RunResult { code: number | null; stdout: string; stderr: string }
 function run(binary: string, args: string[]): Promise<RunResult> {
   return new Promise((resolve) => {
     // A hang is a probe failure, not a wait: every run here exits at once.
-    execFile(binary, args, { timeout: 10_000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    track(execFile(binary, args, { timeout: 10_000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    }));
   });
 }
 

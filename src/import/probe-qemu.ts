@@ -8,7 +8,7 @@ import { QemuProbeError } from '../errors.js';
 import type { ExactJson } from '../qemu/json-exact.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { QemuExitedError, QmpError, QmpSession, runQemu, type QemuRunResult } from '../qemu/qmp.js';
+import { QemuExitedError, QmpError, QmpSession, runQemu, track, type QemuRunResult } from '../qemu/qmp.js';
 import type { ProbeContext } from './probes.js';
 import { compareNames } from '../util/names.js';
 
@@ -138,9 +138,21 @@ export async function runToExit(ctx: LaunchContext, args: string[]): Promise<Qem
   return slots(ctx).run(() => runQemu(ctx.binary, args));
 }
 
-/** A non-QMP invocation such as `-vga help`, in a slot. */
+/**
+ * A non-QMP invocation such as `-vga help`, in a slot; tracked, so that an
+ * interrupted import stops it too, and killed if it does not end (QEMU answers at once).
+ */
 export async function runHelp(ctx: LaunchContext, args: string[]): Promise<string> {
-  return slots(ctx).run(async () => (await promisify(execFile)(ctx.binary, args)).stdout);
+  return slots(ctx).run(async () => {
+    const run = promisify(execFile)(ctx.binary, args, { timeout: 60_000, killSignal: 'SIGKILL', maxBuffer: 64 << 20 });
+    track(run.child);
+    try {
+      return (await run).stdout;
+    } catch (e) {
+      const { code, signal } = e as { code?: number | string; signal?: string };
+      throw new QemuProbeError(`${ctx.binary} ${args.join(' ')} ${signal ? `was killed (${signal})` : `exited with status ${code}`}`);
+    }
+  });
 }
 
 const FAILED_GLOBAL = new RegExp(`can't apply global .*?: Property '(.+)\\.${PROBE_PROPERTY}' not found`);

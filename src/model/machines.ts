@@ -45,6 +45,7 @@ export class MachineModel {
   private readonly machines = new Map<string, Machine>();
   private readonly aliases = new Map<string, string>();
   private readonly flatCache = new Map<string, readonly SourcedCompatEntry[]>();
+  private readonly countCache = new Map<string, number>();
   readonly arch: string;
   /** False for an import of QEMU before 9.1, which reports no compat lists: machines carry none. */
   readonly compatListsKnown: boolean;
@@ -58,6 +59,30 @@ export class MachineModel {
       const machine = toMachine(def, groups);
       this.machines.set(machine.name, machine);
       if (machine.alias) this.aliases.set(machine.alias, machine.name);
+    }
+    this.verifyChains();
+  }
+
+  /**
+   * Every chain must end at a version that inherits from nothing. A cycle or a
+   * missing version is the definitions' fault: it is found here, when they are
+   * loaded (buildDefinitions makes it a DefinitionError, exit 2), not when a
+   * command first walks that chain, and with one walk of each machine in all.
+   */
+  private verifyChains(): void {
+    const sound = new Set<string>();
+    for (const start of this.machines.values()) {
+      const onPath = new Set<string>();
+      let m: Machine | undefined = start;
+      while (m && !sound.has(m.name)) {
+        if (onPath.has(m.name)) throw new MachineModelError(`machine ${start.name}: inheritance cycle through ${m.name}`);
+        onPath.add(m.name);
+        if (m.inherits === null) break;
+        const parent = this.machines.get(m.inherits);
+        if (!parent) throw new MachineModelError(`machine ${m.name} inherits from unknown machine ${m.inherits}`);
+        m = parent;
+      }
+      for (const name of onPath) sound.add(name);
     }
   }
 
@@ -98,6 +123,27 @@ export class MachineModel {
     }
     this.flatCache.set(name, list);
     return list;
+  }
+
+  /**
+   * How many entries compatProps(name) has, without building the list: a
+   * listing of every machine would otherwise build every flattened list,
+   * quadratic in the length of a chain.
+   */
+  compatCount(name: string): number {
+    const walked: Machine[] = [];
+    let total = 0;
+    for (let m = this.machines.get(name); m; m = m.inherits ? this.machines.get(m.inherits) : undefined) {
+      const known = this.countCache.get(m.name);
+      if (known !== undefined) { total = known; break; }
+      walked.push(m);
+    }
+    // Fill the cache from the newest version walked down to `name` (chains were verified at construction).
+    for (const m of walked.reverse()) {
+      total += m.ownCompat.length;
+      this.countCache.set(m.name, total);
+    }
+    return total;
   }
 
   boardLayout(name: string, nodefaults: boolean): BoardLayout | undefined {

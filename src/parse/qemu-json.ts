@@ -156,7 +156,36 @@ class Parser {
   atEnd(): boolean { return this.peek() === undefined; }
 }
 
+/** json-streamer.c MAX_NESTING: open braces plus brackets a value may have at once. */
+const MAX_NESTING = 1024;
+
+/**
+ * QEMU's streamer counts braces and brackets as tokens arrive and refuses the
+ * first value once they exceed MAX_NESTING, before parsing it; the check also
+ * keeps the recursive parser below from overflowing the stack. A lexing error
+ * met first is left to the parser to report.
+ */
+function nestingExceeded(text: string): boolean {
+  const lexer = new Lexer(text);
+  let braces = 0;
+  let brackets = 0;
+  try {
+    for (let t = lexer.next(); t; t = lexer.next()) {
+      if (t.t !== 'punct') { if (braces === 0 && brackets === 0) return false; continue; }
+      if (t.v === '{') braces++; else if (t.v === '}') braces--; else if (t.v === '[') brackets++; else if (t.v === ']') brackets--;
+      if (braces + brackets > MAX_NESTING) return true;
+      // The first value ends (QEMU emits it) when neither count is open or either went negative.
+      if (!((braces > 0 || brackets > 0) && braces >= 0 && brackets >= 0)) return false;
+    }
+  } catch (e) {
+    if (e instanceof JsonError) return false;
+    throw e;
+  }
+  return false;
+}
+
 export function parseQemuJson(text: string): QemuJsonResult {
+  if (nestingExceeded(text)) return { ok: false, error: 'JSON nesting depth limit exceeded' };
   try {
     const parser = new Parser(new Lexer(text));
     const value = parser.value();

@@ -25,8 +25,21 @@ export class QemuExitedError extends Error {
   }
 }
 
+/**
+ * A reply line that is not JSON: QEMU's QMP never writes one, so the binary
+ * is not the QEMU it claims to be (or is broken). QEMU is killed; the import stops.
+ */
+export class QmpProtocolError extends Error {}
+
 /** How long QEMU may take to greet on QMP (TCG start-up on a loaded 2-core machine takes about a second). */
 const START_TIMEOUT_MS = 60_000;
+
+/**
+ * How long any command may go unanswered before QEMU is killed (QemuExitedError):
+ * QEMU answers the commands the import sends in milliseconds, so one that
+ * stops answering would otherwise hold the import for ever.
+ */
+const COMMAND_TIMEOUT_MS = 60_000;
 
 /** Base arguments every probe uses: no accelerator, display or guest execution. */
 export const BASE_ARGS = ['-accel', 'tcg', '-display', 'none', '-S', '-qmp', 'stdio'];
@@ -34,24 +47,35 @@ export const BASE_ARGS = ['-accel', 'tcg', '-display', 'none', '-S', '-qmp', 'st
 /** QEMU processes started here and not ended yet: what an interrupted import must not leave behind. */
 const running = new Set<ChildProcess>();
 
-function track(child: ChildProcess): void {
+/** Set once an interrupted import stops its QEMUs: any started after that is killed at once. */
+let stopping = false;
+
+/** Every process started from the QEMU binary is tracked, QMP or not (`--version`, `-device help`). */
+export function track(child: ChildProcess): void {
   running.add(child);
   child.on('close', () => running.delete(child));
   child.on('error', () => running.delete(child));
+  // The import keeps running while the signal handler waits for the kills: what it starts meanwhile must not survive.
+  if (stopping) child.kill('SIGKILL');
 }
 
 /**
  * Kills every QEMU this process started that is still running (on SIGINT or
- * SIGTERM) and waits until each has been reaped; resolves to how many.
+ * SIGTERM), and any started from now on, and waits until each has been
+ * reaped; resolves to how many.
  */
 export async function killRunningQemus(): Promise<number> {
-  const children = [...running];
-  await Promise.all(children.map((child) => new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  })));
-  return children.length;
+  stopping = true;
+  const stopped = new Set<ChildProcess>();
+  for (let children = [...running]; children.length; children = [...running].filter((c) => !stopped.has(c))) {
+    await Promise.all(children.map((child) => new Promise<void>((resolve) => {
+      stopped.add(child);
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    })));
+  }
+  return stopped.size;
 }
 
 export class QmpSession {
@@ -60,6 +84,7 @@ export class QmpSession {
   private stderrText = '';
   private closed: Promise<QemuRunResult>;
   private exited = false;
+  private garbled: string | undefined;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     child.stdout.setEncoding('utf8');
@@ -90,6 +115,7 @@ export class QmpSession {
     const timer = setTimeout(() => child.kill('SIGKILL'), startTimeoutMs);
     try {
       const greeting = await Promise.race([session.next(), spawnError]);
+      if (session.garbled !== undefined) throw new QmpProtocolError(`the QMP greeting is not JSON: ${session.garbled.slice(0, 120)}`);
       if (!greeting) throw new QemuExitedError(await session.closed);
       await session.execute('qmp_capabilities');
     } finally {
@@ -105,10 +131,10 @@ export class QmpSession {
    * time kills QEMU (some types block when instantiated, e.g. chardev-pipe)
    * and throws QemuExitedError.
    */
-  async execute(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<ExactJson> {
+  async execute(command: string, args?: Record<string, unknown>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<ExactJson> {
     const msg = args ? { execute: command, arguments: args } : { execute: command };
     this.child.stdin.write(JSON.stringify(msg) + '\n');
-    const timer = timeoutMs ? setTimeout(() => this.child.kill('SIGKILL'), timeoutMs) : undefined;
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {
       return await this.awaitReply(command);
     } finally {
@@ -119,6 +145,7 @@ export class QmpSession {
   private async awaitReply(command: string): Promise<ExactJson> {
     for (;;) {
       const reply = await this.next();
+      if (this.garbled !== undefined) throw new QmpProtocolError(`${command}: the reply is not JSON: ${this.garbled.slice(0, 120)}`);
       if (!reply) throw new QemuExitedError(await this.closed);
       if ('event' in reply) continue;
       if ('error' in reply) {
@@ -147,13 +174,24 @@ export class QmpSession {
   }
 
   private takeLine(): { [k: string]: ExactJson } | undefined {
+    if (this.garbled !== undefined) return undefined;
     for (;;) {
       const nl = this.buffer.indexOf('\n');
       if (nl < 0) return undefined;
       const line = this.buffer.slice(0, nl).trim();
       this.buffer = this.buffer.slice(nl + 1);
       // glib assertions ("Bail out! …") also land on stdout: keep them with stderr.
-      if (line.startsWith('{')) return parseExactJson(line) as { [k: string]: ExactJson };
+      if (line.startsWith('{')) {
+        try {
+          return parseExactJson(line) as { [k: string]: ExactJson };
+        } catch {
+          // Thrown here it would escape the stream's data handler and crash the process: stop QEMU, fail the command.
+          this.garbled = line;
+          this.buffer = '';
+          this.child.kill('SIGKILL');
+          return undefined;
+        }
+      }
       if (line) this.stderrText += line + '\n';
     }
   }

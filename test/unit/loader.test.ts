@@ -94,8 +94,21 @@ describe('loader', () => {
 
   it('rejects a chain that points at a missing version', () => {
     const text = machines({ machines: [{ name: 'a-1.0', type: 't', inherits: 'a-2.0', compat: [] }] });
-    const defs = loadDefinitions(sources({ 'machines.json': text }));
-    expect(() => defs.machines.compatProps('a-1.0')).toThrow(/inherits from unknown machine a-2.0/);
+    const e = definitionError(() => loadDefinitions(sources({ 'machines.json': text })));
+    expect(e.detail).toBe('machine a-1.0 inherits from unknown machine a-2.0');
+  });
+
+  // Found by test/fuzz/defs.test.ts: a cycle (or a missing version) was thrown as a plain Error the
+  // first time a command walked the chain, and `list` printed an internal error with a stack trace.
+  it('rejects a cycle in the chains when loading, even one away from the machine asked for', () => {
+    const text = machines({ machines: [
+      { name: 'a-3.0', type: 't', inherits: null, compat: [] },
+      { name: 'a-2.0', type: 't', inherits: 'a-1.0', compat: [] },
+      { name: 'a-1.0', type: 't', inherits: 'a-2.0', compat: [] },
+    ] });
+    const e = definitionError(() => loadDefinitions(sources({ 'machines.json': text })));
+    expect(e.detail).toBe('machine a-2.0: inheritance cycle through a-2.0');
+    expect(e.exitCode).toBe(2);
   });
 
   it('rejects a reference to an unknown group', () => {

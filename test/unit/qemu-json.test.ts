@@ -31,6 +31,21 @@ describe('QEMU JSON', () => {
   ])('%s → %s', (text, error) => {
     expect(parseQemuJson(text)).toEqual({ ok: false, error });
   });
+
+  // Found by test/fuzz/argv.test.ts: `-device '{"a":{"a":…}}'` 20 000 deep overflowed the recursive parser's
+  // stack (an internal error, exit 70). QEMU refuses more than 1024 open braces and brackets before parsing
+  // (json-streamer.c MAX_NESTING); its message, measured with the binary at 1025 and 20 000.
+  it.each([
+    ['1024 open at once are fine', `{"driver":"e1000","x":${'['.repeat(1023)}${']'.repeat(1023)}}`, true],
+    ['1025 are not', `{"driver":"e1000","x":${'['.repeat(1024)}${']'.repeat(1024)}}`, false],
+    ['20 000 nested objects', `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`, false],
+    ['200 000 open brackets, unterminated', '['.repeat(200_000), false],
+    ['a deep second value is the second value', `{} ${'['.repeat(2000)}`, 'second'],
+  ] as const)('nesting: %s', (_label, text, ok) => {
+    const r = parseQemuJson(text);
+    if (ok === true) expect(r.ok).toBe(true);
+    else expect(r).toEqual({ ok: false, error: ok === 'second' ? 'Expecting at most one JSON value' : 'JSON nesting depth limit exceeded' });
+  });
 });
 
 describe('JSON -device and -object in resolve', () => {
