@@ -48,6 +48,8 @@ export interface ImportOptions {
    * /dev/kvm can be opened; `false` skips it (the import then has TCG's boards only).
    */
   kvm?: boolean;
+  /** The --machines and --devices expressions as written: a partial import records what it covers (boards.json coverage). */
+  coverage?: { machines?: string; devices?: string };
   progress: (msg: string) => void;
 }
 
@@ -58,6 +60,11 @@ export interface ImportResult {
   machines: number;
   types: number;
   layouts: number;
+  /** Machines with a board layout (fewer than `machines` in a partial import). */
+  boards: number;
+  /** Machines probed under KVM too (0: not probed). */
+  kvmBoards: number;
+  coverage?: { machines?: string; devices?: string };
   seconds: number;
 }
 
@@ -144,12 +151,16 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const optionTable = await probeOptionTable(ctx, version, arch);
 
   const dir = join(opts.outRoot, arch);
-  writeDefinitions(dir, machinesFile, typesFile, boardsFile, optionTable);
+  const coverage = opts.coverage && (opts.coverage.machines !== undefined || opts.coverage.devices !== undefined) ? opts.coverage : undefined;
+  writeDefinitions(dir, machinesFile, typesFile, coverage ? withCoverage(boardsFile, coverage) : boardsFile, optionTable);
   return {
     arch, version, dir,
     machines: machinesFile.machines.length,
     types: typesFile.types.length,
     layouts: boardsFile.layouts.length,
+    boards: machinesFile.machines.filter((m) => m.board).length,
+    kvmBoards: Object.keys(boardsFile.accelerators?.kvm ?? {}).length,
+    ...(coverage ? { coverage } : {}),
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -591,6 +602,13 @@ function accelCompatFor(outRoot: string, arch: string): AccelCompatFile {
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AccelCompatFile;
   }
   return { accelerators: [] };
+}
+
+/** boards.json of a partial import: what it covers, in the schema's key order (after devices, before accelerators). */
+export function withCoverage(boards: BoardsFile, coverage: { machines?: string; devices?: string }): BoardsFile {
+  const { accelerators, ...rest } = boards;
+  return { ...rest, coverage: { ...(coverage.machines !== undefined ? { machines: coverage.machines } : {}), ...(coverage.devices !== undefined ? { devices: coverage.devices } : {}) },
+    ...(accelerators ? { accelerators } : {}) };
 }
 
 function toBoardObjectDef(o: BoardObject): BoardLayoutDef['objects'][number] {

@@ -181,6 +181,10 @@ export const BoardsFileSchema = z.strictObject({
   layouts: z.array(BoardLayoutSchema),
   observed: z.array(ObservedRecordSchema).optional().describe('What QEMU shows on board objects, shared by the objects that show the same'),
   devices: z.array(DeviceRecordSchema).optional().describe('What QEMU shows on each user-creatable -device and -object type created alone'),
+  coverage: z.strictObject({
+    machines: z.string().optional().describe('The --machines regular expression: only the machines it matches have board layouts'),
+    devices: z.string().optional().describe('The --devices regular expression: only the types it matches have lone -device/-object records'),
+  }).optional().describe('Present when the import was limited (a partial import): what it covers. Absent: every machine and type'),
   accelerators: z.record(name, z.record(name, z.strictObject({
     defaults: name.describe('Board layout id without -nodefaults under this accelerator'),
     nodefaults: name.describe('Board layout id with -nodefaults under this accelerator'),

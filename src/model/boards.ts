@@ -111,6 +111,8 @@ export type AccelBoards = ReadonlyMap<string, ReadonlyMap<string, BoardIds>>;
 export interface LinkedBoards {
   layouts: Lookup<BoardLayout>;
   accelBoards: AccelBoards;
+  /** The --machines expression of a partial import (boards.json coverage), which says why a machine has no layout. */
+  machinesCovered?: string;
   /** recordKey(option, type, host) → what QEMU does with it alone. */
   devices: Lookup<LoneRecord>;
 }
@@ -183,5 +185,5 @@ export function linkBoards(file: BoardsFile): LinkedBoards {
       ...(d.buses ? { buses: d.buses } : {}), ...(d.providers ? { providers: d.providers } : {}), ...(d.requires ? { requires: d.requires } : {}),
     };
   });
-  return { layouts, accelBoards, devices };
+  return { layouts, accelBoards, devices, ...(file.coverage?.machines !== undefined ? { machinesCovered: file.coverage.machines } : {}) };
 }

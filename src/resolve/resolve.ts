@@ -9,6 +9,7 @@
  * options; "nic … has no peer"; the unused-global check.
  */
 import type { Definitions } from '../load/loader.js';
+import { NoBoardLayoutError } from '../errors.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
 import {
   CPU_RECORD_PATH, deviceRecordPath, hostKey, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID, recordKey, relocateRecord, type LoneRecord, type ObservedRecord,
@@ -68,6 +69,9 @@ class Stop {
 
 export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const machine = findMachine(defs.machines, req.machine);
+  // Without a board layout the answer would be an empty object list, which looks like an answer: refuse it.
+  const noBoard = defs.machines.noBoardReason(machine.name);
+  if (noBoard !== undefined) throw new NoBoardLayoutError(machine.name, noBoard);
   // The model the definitions' binary implements, unless the request asks for the other as a what-if.
   const model = compatModel(req.model ?? definitionsModel(defs.types), defs.types);
   const warnings: string[] = [];
