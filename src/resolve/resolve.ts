@@ -92,6 +92,11 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
 
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
   const boardAccel = boardAccelerator(defs, machine.name, cmdline.accel.name, cpu, assumptions);
+  const irqchip = irqchipMode(cmdline.accel, req.sugar ?? []);
+  if (boardAccel !== 'tcg' && irqchip !== undefined) {
+    assumptions.push(`kernel-irqchip=${irqchip}: the board was probed under ${boardAccel.toUpperCase()} with the machine's default irqchip; with another mode QEMU `
+      + 'creates other interrupt controllers (split: the userspace ioapic, isa-i8259 and isa-pit in place of kvm-ioapic, kvm-i8259 and kvm-pit), which the answer does not show');
+  }
   // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
   const host = hostKey(defs.machines.boardLayout(machine.name, true, boardAccel) ?? defs.machines.boardLayout(machine.name, false, boardAccel),
     (t, a) => model.types.isA(t, a));
@@ -189,6 +194,12 @@ function boardAccelerator(defs: Definitions, machine: string, accel: string, cpu
     assumptions.push(`-cpu ${cpu.model}: under ${accel.toUpperCase()} the CPU is the host's (its model, features and CPUID levels): its values are given as configured`);
   }
   return accel;
+}
+
+/** The kernel-irqchip mode the line asks for (-accel kvm,kernel-irqchip=… or the legacy -machine key), if any. */
+function irqchipMode(accel: CommandLine['accel'], sugar: NonNullable<ResolveRequest['sugar']>): string | undefined {
+  const own = accel.props.filter(([k]) => k === 'kernel-irqchip').pop()?.[1];
+  return own ?? sugar.filter((e) => e.driver === accel.type && e.property === 'kernel-irqchip').pop()?.value;
 }
 
 /** CPU models that are the host's CPU under a hardware accelerator (target/i386: host, and max = host under KVM). */
