@@ -18,8 +18,21 @@ import { QmpError } from '../qemu/qmp.js';
 import { toObservedValue } from '../resolve/shown.js';
 import type { ProbeContext } from './probes.js';
 
-/** x86 CPU properties whose value is the host's under KVM, whatever the host (target/i386/cpu.c, kvm/kvm.c). */
-export const HOST_DERIVED_CPU_PROPERTIES: readonly string[] = ['feature-words', 'filtered-features', 'tsc-frequency', 'unavailable-features'];
+/**
+ * x86 CPU properties whose value is the host's under KVM, whatever the host: the CPUID after
+ * filtering (target/i386/cpu.c), the TSC frequency (kvm/kvm.c kvm_arch_init_vcpu), the vendor
+ * (host-cpu.c host_cpu_instance_init sets the host's for every model) and the microcode
+ * revision, whose default x86_cpu_realizefn takes from the vendor.
+ */
+export const HOST_DERIVED_CPU_PROPERTIES: readonly string[] = ['feature-words', 'filtered-features', 'tsc-frequency', 'ucode-rev', 'unavailable-features', 'vendor'];
+
+/**
+ * The host-derived properties of a CPU that showed `values` under KVM (the features the host
+ * lacked aside): the fixed ones, and phys-bits with host-phys-bits on (host_cpu_realizefn).
+ */
+export function hostDerivedNames(has: (name: string) => boolean, value: (name: string) => unknown): string[] {
+  return [...HOST_DERIVED_CPU_PROPERTIES.filter(has), ...(value('host-phys-bits') === true && has('phys-bits') ? ['phys-bits'] : [])];
+}
 
 /** What of a board CPU's values under KVM is the host's, and what is KVM's default for the model. */
 export interface KvmCpuValues {
@@ -42,7 +55,7 @@ export interface KvmCpuValues {
  * differs from the same CPU under TCG, the rest being the host's).
  */
 export async function kvmCpuValues(ctx: ProbeContext, machine: string, model: string, shown: ObservedObject): Promise<KvmCpuValues> {
-  const host = new Set(HOST_DERIVED_CPU_PROPERTIES.filter((p) => shown.properties.has(p)));
+  const host = new Set(hostDerivedNames((p) => shown.properties.has(p), (p) => shown.properties.get(p)?.value));
   const unavailable = shown.properties.get('unavailable-features')?.value;
   const missing = Array.isArray(unavailable) ? unavailable.filter((f): f is string => typeof f === 'string').sort() : [];
   const base = ['-M', machine, '-smp', '1', '-nodefaults'];

@@ -9,7 +9,8 @@
  *
  * Needs /dev/kvm: skipped without it only outside CI (CI=true makes a missing
  * /dev/kvm a failure). QOM_COMPAT_KVM_ALL=1 compares every machine type (65 ×
- * with and without -nodefaults) instead of the sample.
+ * with and without -nodefaults) instead of the sample; QOM_COMPAT_KVM_DEVICES=N adds every Nth
+ * device type alone (see below).
  */
 import { accessSync, constants } from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -62,6 +63,18 @@ const lines: Scenario[] = [
   { machine: 'pc-q35-10.0', nodefaults: true, options: [g('kvm-ioapic.version=0x30')] },
 ].map((s): Scenario => ({ category: 'kvm-line', accel: 'kvm', ...s })).filter(probed);
 
+/**
+ * QOM_COMPAT_KVM_DEVICES=N: also every Nth user-creatable device type with a lone record on q35 (taken
+ * under TCG), created alone under KVM: a measurement of whether lone -device records need a KVM copy.
+ */
+const deviceStep = Number(process.env.QOM_COMPAT_KVM_DEVICES ?? 0);
+const devices: Scenario[] = deviceStep > 0
+  ? [...defs.devices.keys()].map((k) => k.split('\u0000')).filter(([option, , host]) => option === 'device' && host === 'q35-pcihost')
+    .filter(([, type]) => !defs.devices.get(`device\u0000${type}\u0000q35-pcihost`)?.refused)
+    .filter((_, i) => i % deviceStep === 0)
+    .map(([, type]): Scenario => ({ category: 'kvm-device', machine: 'pc-q35-10.0', nodefaults: true, options: [d(type!)], accel: 'kvm' }))
+  : [];
+
 const results: Comparison[] = [];
 afterAll(() => {
   if (!results.length) return;
@@ -72,7 +85,7 @@ afterAll(() => {
 
 describeKvm('-accel kvm agrees with QEMU 10.0.2 under KVM', () => {
   it('boards and command lines: outcome, messages and every value QEMU shows', async () => {
-    const scenarios = [...boards, ...lines];
+    const scenarios = [...boards, ...lines, ...devices];
     results.push(...await mapLimit(scenarios, 2, (s) => differential(QEMU_BINARY, defs, s)));
     // The answer is the KVM board's, not TCG's: QEMU's KVM devices are in it, and the TCG ones are not.
     const q35 = results.find((r) => r.scenario.machine === 'pc-q35-10.0' && !r.scenario.nodefaults && r.scenario.category === 'kvm-board')!;
