@@ -32,11 +32,14 @@ const START_TIMEOUT_MS = 60_000;
 export const BASE_ARGS = ['-accel', 'tcg', '-display', 'none', '-S', '-qmp', 'stdio'];
 
 /**
- * BASE_ARGS for `args`: a line that names its own accelerator (`-accel kvm`) gets no
- * `-accel tcg` before it, which QEMU would try first (and, as TCG always works, use).
+ * BASE_ARGS for `args`: a line that names its own accelerator (`-accel kvm`, `-enable-kvm`,
+ * `-machine accel=kvm`) gets no `-accel tcg` before it, which QEMU would try first (and, as TCG
+ * always works, use) or, beside `-machine accel=`, refuse.
  */
 export function baseArgs(args: readonly string[]): string[] {
-  return args.includes('-accel') || args.includes('-enable-kvm') ? BASE_ARGS.slice(2) : BASE_ARGS;
+  const ownAccel = args.some((a, i) => a === '-accel' || a === '-enable-kvm'
+    || ((args[i - 1] === '-machine' || args[i - 1] === '-M') && /(^|,)accel=/.test(a)));
+  return ownAccel ? BASE_ARGS.slice(2) : BASE_ARGS;
 }
 
 /** QEMU processes started here and not ended yet: what an interrupted import must not leave behind. */

@@ -14,6 +14,7 @@ import { MachineModel } from '../../src/model/machines.js';
 import type { BoardsFile, MachinesFile } from '../../src/load/schema.js';
 import { resolve } from '../../src/resolve/resolve.js';
 import type { ResolveResult } from '../../src/resolve/result.js';
+import { BASE_ARGS, baseArgs } from '../../src/qemu/qmp.js';
 
 const machinesFile: MachinesFile = {
   arch: 'x86_64',
@@ -115,5 +116,15 @@ describe('resolve -accel kvm on the embedded definitions', () => {
     const r = resolve(defs, { machine: 'pc-q35-10.0', accel: 'kvm' });
     expect(r.objects.some((o) => o.type === 'ioapic')).toBe(true);
     expect(r.assumptions?.join('\n')).toMatch(/the board layout and CPU defaults are TCG's \(the definitions have no board of pc-q35-10.0 probed under KVM\)/);
+  });
+});
+
+describe('the probes\' QEMU arguments', () => {
+  it('put -accel tcg first only when the line names no accelerator of its own', () => {
+    expect(baseArgs(['-M', 'q35'])).toEqual(BASE_ARGS);
+    for (const line of [['-accel', 'kvm'], ['-enable-kvm'], ['-machine', 'q35,accel=kvm:tcg'], ['-M', 'accel=kvm']]) {
+      expect(baseArgs(line)).not.toContain('tcg');
+      expect(baseArgs(line)).toEqual(expect.arrayContaining(['-display', 'none', '-S', '-qmp', 'stdio']));
+    }
   });
 });
