@@ -416,6 +416,11 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
         if (exception) { documented.push({ ...diff, reason: exception }); continue; }
         // The host's value (a CPU under KVM): resolve gives what the chain configures and says so.
         if (p?.hostDerived) { configuredOnly.push({ ...diff, reason: p.configuredOnly ?? 'host-derived' }); continue; }
+        // A feature this host's KVM lacks, which QEMU itself lists (the import's host may have had it).
+        if (s.accel !== undefined && s.accel !== 'tcg' && unavailableHere(shown).includes(prop)) {
+          documented.push({ ...diff, reason: 'x86_cpu_filter_features: a CPU feature this host\'s KVM lacks (unavailable-features; host-specific)' });
+          continue;
+        }
         if (!p || p.value === null) { mismatches.push(`value ${obj} (${e.type}) ${prop}: resolve ${p ? 'null' : 'has no such property'}, QEMU ${have}`); continue; }
         if (p.configuredOnly) { configuredOnly.push({ ...diff, reason: p.configuredOnly }); continue; }
         const change = realizeChange(types, e.type, prop, want);
@@ -434,6 +439,12 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
     scenario: s, label: name, resolved, observed, mismatches: open, documented, configuredOnly, gaps,
     valuesCompared: counts.compared, valuesAgree: counts.agree, valuesSkipped: counts.skipped,
   };
+}
+
+/** The features QEMU says the host could not give a CPU (its unavailable-features), or none. */
+function unavailableHere(shown: ReadonlyMap<string, ReadResult>): string[] {
+  const r = shown.get('unavailable-features');
+  return r?.ok && Array.isArray(r.value) ? r.value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** The migration object's properties that have a QMP field, as reads. */
