@@ -11,6 +11,8 @@ export const EXIT = {
   usage: 2,
   /** `import` could not talk to or trust the QEMU binary. */
   qemu: 3,
+  /** `resolve` (and what resolves a machine) on a machine whose board the definitions lack (a partial import). */
+  noBoard: 4,
 } as const;
 
 export abstract class QomCompatError extends Error {
@@ -35,6 +37,14 @@ export class UnknownNameError extends QomCompatError {
   readonly exitCode = EXIT.usage;
   constructor(readonly kind: string, readonly unknown: string, readonly suggestions: readonly string[]) {
     super(`unknown ${kind} '${unknown}'` + (suggestions.length ? `; did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?` : ''));
+  }
+}
+
+/** A machine the definitions have no board layout for: resolving it would answer with no objects. */
+export class NoBoardLayoutError extends QomCompatError {
+  readonly exitCode = EXIT.noBoard;
+  constructor(readonly machine: string, reason: string) {
+    super(`machine '${machine}' has no board layout: ${reason}`);
   }
 }
 

@@ -72,6 +72,14 @@ export function boardFindings(view: BoardsView, boardsFile: number, graph: Machi
     }
   }
   for (const m of graph?.view.machines ?? []) {
+    // A partial import left this machine without a board: resolve refuses it, show lists no board objects.
+    if (view.machinesCovered !== undefined && m.board.defaults === undefined && m.board.nodefaults === undefined) {
+      out.push({
+        rule: 'board-layout-missing', file: machinesFile, path: [...m.path, 'name'],
+        message: `machine "${m.name ?? '?'}" has no board layout: this set comes from a partial import (--machines '${view.machinesCovered}'); resolve refuses it`,
+        hint: `import again with a --machines that matches "${m.name ?? '?'}"`,
+      });
+    }
     for (const key of ['defaults', 'nodefaults'] as const) {
       const id = m.board[key];
       if (id === undefined || ids.has(id)) continue;

@@ -48,6 +48,7 @@ export const RULES = {
   'type-default-invalid': { severity: 'error', summary: "a property's default does not parse for its type" },
   // Boards (boards.json)
   'board-layout-unknown': { severity: 'error', summary: 'a machine names a board layout boards.json does not have' },
+  'board-layout-missing': { severity: 'warning', summary: 'a machine has no board layout in a partial import (boards.json coverage)' },
   'board-layout-duplicate': { severity: 'error', summary: 'two board layouts have the same id' },
   'board-object-type-unknown': { severity: 'error', summary: 'a board object has a type that types.json does not have' },
   'board-observed-unknown': { severity: 'error', summary: 'a board object or device record refers to an observed record boards.json does not have' },

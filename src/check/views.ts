@@ -167,6 +167,8 @@ export interface BoardsView {
   /** Ids of the observed records the file defines. */
   observedIds: Set<string>;
   observedRefs: ObservedRef[];
+  /** The --machines expression of a partial import (coverage.machines): machines without a board are then findings. */
+  machinesCovered?: string;
 }
 
 export function readBoards(data: unknown): BoardsView | undefined {
@@ -196,7 +198,9 @@ export function readBoards(data: unknown): BoardsView | undefined {
     });
     layouts.push({ id, path: ['layouts', i], objects });
   });
-  return { arch: readArch(data), layouts, observedIds, observedRefs };
+  const coverage = field(data, 'coverage');
+  const covered = isObj(coverage) ? field(coverage, 'machines') : undefined;
+  return { arch: readArch(data), layouts, observedIds, observedRefs, ...(typeof covered === 'string' ? { machinesCovered: covered } : {}) };
 }
 
 export interface AccelView { readonly name: string; readonly entries: EntrySite[] }

@@ -125,6 +125,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void, line: QemuWord
     .option('--machines <regex>', 'probe board objects only of machines matching this regular expression')
     .option('--devices <regex>', 'read what a lone -device shows only for device types matching this regular expression')
     .option('--cpu-models', 'also read what each CPU model shows in the board CPU\'s place (-cpu MODEL; ~2 MB more data)')
+    .option('--kvm', 'probe every board under KVM too, and fail when /dev/kvm is not usable (default: when it is)')
+    .option('--no-kvm', 'probe the boards under TCG only')
     .action(async (opts) => setExit(await (await import('../commands/import.js')).runImport(opts, io)));
 
   program.command('check')

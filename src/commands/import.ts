@@ -14,7 +14,7 @@ function nameFilter(option: string, source: string | undefined): ((n: string) =>
   return (n) => re.test(n);
 }
 
-export async function runImport(opts: { qemu: string; out: string; machines?: string; devices?: string; cpuModels?: boolean }, io: CliIo): Promise<number> {
+export async function runImport(opts: { qemu: string; out: string; machines?: string; devices?: string; cpuModels?: boolean; kvm?: boolean }, io: CliIo): Promise<number> {
   const filter = nameFilter('--machines', opts.machines);
   const deviceFilter = nameFilter('--devices', opts.devices);
   const started = Date.now();
@@ -36,7 +36,8 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
   try {
     r = await importDefinitions({
       binary: opts.qemu, outRoot: opts.out, progress, ...(filter ? { machineFilter: filter } : {}), ...(deviceFilter ? { deviceFilter } : {}),
-      ...(opts.cpuModels ? { cpuModels: true } : {}),
+      ...(opts.cpuModels ? { cpuModels: true } : {}), ...(opts.kvm !== undefined ? { kvm: opts.kvm } : {}),
+      ...(opts.machines || opts.devices ? { coverage: { ...(opts.machines ? { machines: opts.machines } : {}), ...(opts.devices ? { devices: opts.devices } : {}) } } : {}),
     });
   } catch (e) {
     if (stop.exiting) await stop.exiting;
@@ -46,8 +47,20 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
     process.off('SIGTERM', interrupted);
   }
   if (stop.exiting) await stop.exiting;
-  io.out(`wrote ${r.dir}: ${r.machines} machines, ${r.types} types, ${r.layouts} board layouts (QEMU ${r.version}, ${r.seconds.toFixed(1)} s)\n`);
+  io.out(`${importSummary(r)}\n`);
   return EXIT.ok;
+}
+
+/** The closing line: what was written and, for a partial import, what it covers and what it leaves out. */
+export function importSummary(r: Awaited<ReturnType<typeof importDefinitions>>): string {
+  const kvm = r.kvmBoards ? `, ${r.kvmBoards} also under KVM` : ', none under KVM';
+  let out = `wrote ${r.dir}: ${r.machines} machines, ${r.types} types, ${r.layouts} board layouts (boards of ${r.boards} machines${kvm}; QEMU ${r.version}, ${r.seconds.toFixed(1)} s)`;
+  if (r.coverage?.machines !== undefined) {
+    out += `\npartial import: --machines '${r.coverage.machines}' probed the boards of ${r.boards} of the ${r.machines} machines; `
+      + `resolve refuses the other ${r.machines - r.boards} (no board layout, exit 4)`;
+  }
+  if (r.coverage?.devices !== undefined) out += `\npartial import: --devices '${r.coverage.devices}': only those types have lone -device/-object records`;
+  return out;
 }
 
 /**

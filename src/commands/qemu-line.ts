@@ -102,10 +102,6 @@ export function commandLineNotes(line: QemuCommandLine, resolved?: { assumptions
     ...line.assumptions,
     ...(resolved?.assumptions ?? []),
   ];
-  const accelName = line.accel?.split(',')[0]?.replace(/^accel=/, '');
-  if (accelName !== undefined && accelName !== 'tcg') {
-    assumptions.push(`-accel ${accelName}: its accelerator compat entries and properties are applied; board layouts and CPU defaults are TCG's (learned under TCG)`);
-  }
   if (line.cpu !== undefined && /^(host|max)\b/.test(line.cpu)) {
     assumptions.push(`-cpu ${line.cpu}: the host CPU's features are not known to the tool`);
   }

@@ -13,6 +13,10 @@ export interface MachineDetails {
   chain: string[];
   compatProps: Array<{ driver: string; property: string; value: string; optional: boolean; addedBy: string; group: string | null }>;
   board: { nodefaults: Array<{ path: string | null; type: string; transient: boolean }>; defaults: Array<{ path: string | null; type: string; transient: boolean }> } | null;
+  /** Why `board` is null: no board layout (a partial import); resolve refuses the machine. */
+  noBoard?: string;
+  /** Accelerators other than TCG the board was also probed under (resolve -accel kvm answers with that board). */
+  boardAccelerators: string[];
 }
 
 export function describeMachine(defs: Definitions, userName: string): MachineDetails {
@@ -30,6 +34,8 @@ export function describeMachine(defs: Definitions, userName: string): MachineDet
       driver: e.driver, property: e.property, value: e.value, optional: e.optional, addedBy: e.addedBy, group: e.group ?? null,
     })),
     board: m.board ? { nodefaults: layout(true), defaults: layout(false) } : null,
+    ...(m.board ? {} : { noBoard: defs.machines.noBoardReason(m.name) ?? 'no board layout' }),
+    boardAccelerators: ['kvm'].filter((a) => defs.machines.hasAccelBoard(m.name, a)),
   };
 }
 
@@ -53,6 +59,8 @@ export async function runShow(userName: string, opts: DefinitionOptions & { form
     }
     io.out(`    ${e.driver}.${e.property}=${e.value}${e.optional ? c.dim(' (optional)') : ''}\n`);
   }
+  if (!d.board) io.out(`\n${c.yellow('no board layout')}: ${d.noBoard}; resolve refuses this machine (exit 4)\n`);
+  else if (d.boardAccelerators.length) io.out(`\nboard also probed under: ${d.boardAccelerators.join(', ')} (resolve -accel ${d.boardAccelerators[0]} answers with it)\n`);
   if (d.board) {
     for (const variant of ['nodefaults', 'defaults'] as const) {
       const objs = d.board[variant];

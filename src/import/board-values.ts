@@ -17,6 +17,10 @@ export interface ObjectValues {
   values: Record<string, ObservedValue>;
   instanceProperties: Record<string, string>;
   volatile: string[];
+  /** Properties whose value is the host's: not recorded (see host-derived.ts). */
+  hostDerived?: string[];
+  /** Properties in values that are the accelerator's defaults for the type (see ObservedRecordSchema). */
+  accelDefaults?: string[];
   /** What the chain configured for each property in values (device records; see ObservedRecordSchema). */
   configured?: Record<string, ObservedValue | null>;
 }
@@ -33,7 +37,11 @@ export function valueDeltas(types: TypeModel, configured: readonly ResolvedObjec
     const shown = observed.get(key);
     if (!shown) continue;
     const chain = new Map(o.properties.map((p) => [p.name, p.value]));
-    const rec: ObjectValues = { values: {}, instanceProperties: {}, volatile: [...shown.volatile].sort(), ...(withBasis ? { configured: {} } : {}) };
+    const rec: ObjectValues = {
+      values: {}, instanceProperties: {}, volatile: [...shown.volatile].sort(),
+      ...(shown.hostDerived?.size ? { hostDerived: [...shown.hostDerived].sort() } : {}), ...(withBasis ? { configured: {} } : {}),
+    };
+    const accelDefaults = new Set<string>();
     for (const name of [...shown.properties.keys()].sort()) {
       const { type, value } = shown.properties.get(name)!;
       const declared = types.property(o.type, name);
@@ -41,10 +49,12 @@ export function valueDeltas(types: TypeModel, configured: readonly ResolvedObjec
       const c = chain.get(name);
       if (c === undefined || c === null || !sameShown(c, fromObservedValue(value, type))) {
         rec.values[name] = value;
+        if (shown.accelDefaults?.has(name)) accelDefaults.add(name);
         // An unknown basis is left out: absent means null (see ObservedRecordSchema).
         if (rec.configured && c !== undefined && c !== null && typeof c !== 'object') rec.configured[name] = toStoredValue(c);
       }
     }
+    if (accelDefaults.size) rec.accelDefaults = [...accelDefaults].sort();
     out.set(key, rec);
   }
   return out;
@@ -67,6 +77,8 @@ export class ObservedPool {
       ...(Object.keys(v.values).length > 0 ? { values: v.values } : {}),
       ...(Object.keys(v.instanceProperties).length > 0 ? { instanceProperties: v.instanceProperties } : {}),
       ...(v.volatile.length > 0 ? { volatile: v.volatile } : {}),
+      ...(v.hostDerived?.length ? { hostDerived: v.hostDerived } : {}),
+      ...(v.accelDefaults?.length ? { accelDefaults: v.accelDefaults } : {}),
       ...(v.configured ? { configured: v.configured } : {}),
     };
     if (Object.keys(rec).length === 0) return undefined;

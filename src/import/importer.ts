@@ -5,14 +5,16 @@
  * carried over.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { QemuProbeError, UsageError } from '../errors.js';
 import { EMBEDDED_MACHINES_DIR } from '../load/fs.js';
 import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceBusDef, DeviceRecordDef, MachinesFile, OptionTableFile, TypesFile } from '../load/schema.js';
 import { buildDefinitions, type Definitions, type ValidatedFiles } from '../load/build.js';
-import { hostKey } from '../model/boards.js';
+import { hostKey, type BoardIds } from '../model/boards.js';
+import type { ResolvedObject } from '../resolve/result.js';
+import { kvmCpuValues } from './host-derived.js';
 import type { CompatModelName } from '../resolve/result.js';
 import { resolve, type CommandLineOption } from '../resolve/resolve.js';
 import { ObservedPool, valueDeltas, withObserved } from './board-values.js';
@@ -41,6 +43,13 @@ export interface ImportOptions {
   deviceFilter?: (type: string) => boolean;
   /** Also record what each CPU model shows in the board CPU's place (-cpu MODEL): ~2 MB more for x86_64. */
   cpuModels?: boolean;
+  /**
+   * Also probe every board under KVM (boards.json "accelerators"). Default: when
+   * /dev/kvm can be opened; `false` skips it (the import then has TCG's boards only).
+   */
+  kvm?: boolean;
+  /** The --machines and --devices expressions as written: a partial import records what it covers (boards.json coverage). */
+  coverage?: { machines?: string; devices?: string };
   progress: (msg: string) => void;
 }
 
@@ -51,6 +60,11 @@ export interface ImportResult {
   machines: number;
   types: number;
   layouts: number;
+  /** Machines with a board layout (fewer than `machines` in a partial import). */
+  boards: number;
+  /** Machines probed under KVM too (0: not probed). */
+  kvmBoards: number;
+  coverage?: { machines?: string; devices?: string };
   seconds: number;
 }
 
@@ -122,7 +136,14 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const optional = await learnOptionalEntries(ctx, intro.machines, new TypeModel(typesFile.types));
 
   const machinesFile = deriveMachines(intro.machines, { arch, qemuVersion: version, optional, typeNames });
-  const probed = await probeBoards(ctx, machinesFile, opts.machineFilter);
+  const tcg = await probeBoards(ctx, machinesFile, 'tcg', opts.machineFilter);
+  for (const m of machinesFile.machines) { const ids = tcg.ids.get(m.name); if (ids) m.board = ids; }
+  const kvm = await kvmBoards(ctx, machinesFile, opts);
+  const probed: BoardsFile = {
+    arch: machinesFile.arch,
+    layouts: [...tcg.layouts, ...(kvm?.layouts ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)),
+    ...(kvm ? { accelerators: { kvm: Object.fromEntries(kvm.ids) } } : {}),
+  };
   const files = { machines: machinesFile, types: typesFile, boards: probed, accel: accelCompatFor(opts.outRoot, arch) };
   const boardsFile = await recordObservations(ctx, files, {
     ...(opts.machineFilter ? { machines: opts.machineFilter } : {}), ...(opts.deviceFilter ? { devices: opts.deviceFilter } : {}),
@@ -132,12 +153,16 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const optionTable = await probeOptionTable(ctx, version, arch);
 
   const dir = join(opts.outRoot, arch);
-  writeDefinitions(dir, machinesFile, typesFile, boardsFile, optionTable);
+  const coverage = opts.coverage && (opts.coverage.machines !== undefined || opts.coverage.devices !== undefined) ? opts.coverage : undefined;
+  writeDefinitions(dir, machinesFile, typesFile, coverage ? withCoverage(boardsFile, coverage) : boardsFile, optionTable);
   return {
     arch, version, dir,
     machines: machinesFile.machines.length,
     types: typesFile.types.length,
     layouts: boardsFile.layouts.length,
+    boards: machinesFile.machines.filter((m) => m.board).length,
+    kvmBoards: Object.keys(boardsFile.accelerators?.kvm ?? {}).length,
+    ...(coverage ? { coverage } : {}),
     seconds: (Date.now() - started) / 1000,
   };
 }
@@ -193,28 +218,63 @@ async function introspect(binary: string, progress: (m: string) => void, machine
   }
 }
 
-async function probeBoards(ctx: ProbeContext, machines: MachinesFile, filter?: (n: string) => boolean): Promise<BoardsFile> {
+/** Probed board layouts of one accelerator, and each machine's pair of layout ids. */
+interface ProbedBoards { layouts: BoardLayoutDef[]; ids: Map<string, BoardIds> }
+
+/** The id of a machine's layout: `pc-q35-10.0`, `pc-q35-10.0+nodefaults`, and `+kvm` after those under KVM. */
+function layoutId(machine: string, nodefaults: boolean, accel: string): string {
+  return `${machine}${nodefaults ? '+nodefaults' : ''}${accel !== 'tcg' ? `+${accel}` : ''}`;
+}
+
+async function probeBoards(ctx: ProbeContext, machines: MachinesFile, accel: string, filter?: (n: string) => boolean): Promise<ProbedBoards> {
   const layouts = new Map<string, BoardLayoutDef>();
   const byContent = new Map<string, string>();
+  const ids = new Map<string, BoardIds>();
   const selected = machines.machines.filter((m) => !filter || filter(m.name));
   let i = 0;
   for (const m of selected) {
-    ctx.progress(`board ${++i}/${selected.length}: ${m.name}`);
-    const ids: Record<'defaults' | 'nodefaults', string> = { defaults: '', nodefaults: '' };
+    ctx.progress(`board ${++i}/${selected.length}: ${m.name}${accel !== 'tcg' ? ` (-accel ${accel})` : ''}`);
+    const pair: Record<'defaults' | 'nodefaults', string> = { defaults: '', nodefaults: '' };
     for (const variant of ['nodefaults', 'defaults'] as const) {
-      const objects = await probeBoard(ctx, m.name, variant === 'nodefaults');
+      const objects = await probeBoard(ctx, m.name, variant === 'nodefaults', accel);
       const key = JSON.stringify(objects);
       let id = byContent.get(key);
       if (!id) {
-        id = `${m.name}${variant === 'nodefaults' ? '+nodefaults' : ''}`;
+        id = layoutId(m.name, variant === 'nodefaults', accel);
         byContent.set(key, id);
         layouts.set(id, { id, objects: objects.map(toBoardObjectDef) });
       }
-      ids[variant] = id;
+      pair[variant] = id;
     }
-    m.board = ids;
+    ids.set(m.name, pair);
   }
-  return { arch: machines.arch, layouts: [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1)) };
+  return { layouts: [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), ids };
+}
+
+/**
+ * Every board under KVM too, when /dev/kvm can be used (or `opts.kvm` says
+ * so); undefined when not probed, said in the progress output.
+ */
+async function kvmBoards(ctx: ProbeContext, machines: MachinesFile, opts: ImportOptions): Promise<ProbedBoards | undefined> {
+  if (opts.kvm === false) { ctx.progress('KVM boards: not probed (--no-kvm); the import has TCG\'s board layouts only'); return undefined; }
+  const usable = kvmUsable();
+  if (usable !== true) {
+    if (opts.kvm === true) throw new UsageError(`--kvm: ${usable}`);
+    ctx.progress(`KVM boards: not probed (${usable}); the import has TCG's board layouts only`);
+    return undefined;
+  }
+  ctx.progress('probing every board under KVM too (-accel kvm: kvm-ioapic, kvm-i8259, kvm-pit, kvmclock, kvm-apic)');
+  return probeBoards(ctx, machines, 'kvm', opts.machineFilter);
+}
+
+/** true when this process can open /dev/kvm read-write (what QEMU's -accel kvm needs), else why not. */
+export function kvmUsable(device = '/dev/kvm'): true | string {
+  try {
+    accessSync(device, fsConstants.R_OK | fsConstants.W_OK);
+    return true;
+  } catch (e) {
+    return `${device}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such device' : 'not usable by this user'}`;
+  }
 }
 
 /**
@@ -227,13 +287,20 @@ export async function recordObservations(
   filter: { machines?: (n: string) => boolean; devices?: (t: string) => boolean; cpuModels?: boolean } = {},
 ): Promise<BoardsFile> {
   const pool = new ObservedPool();
-  const layouts = await recordBoardValues(ctx, files, pool, filter.machines);
-  const boards: BoardsFile = { arch: files.boards.arch, layouts, observed: pool.all() };
+  const tcg = await recordBoardValues(ctx, files, pool, 'tcg', filter.machines);
+  for (const m of files.machines.machines) { const ids = tcg.ids.get(m.name); if (ids) m.board = ids; }
+  const boards: BoardsFile = { arch: files.boards.arch, layouts: tcg.layouts, observed: pool.all() };
   const devices = await recordDeviceValues(ctx, { ...files, boards }, pool, {
     ...(filter.devices ? { filter: filter.devices } : {}), ...(filter.cpuModels ? { cpuModels: true } : {}),
   });
+  // KVM's boards last: their records are numbered after TCG's and the devices', which thus stay as a TCG-only import writes them.
+  const kvm = files.boards.accelerators?.kvm ? await recordBoardValues(ctx, files, pool, 'kvm', filter.machines, tcg.byContent) : undefined;
+  const layouts = [...tcg.layouts, ...(kvm?.layouts ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
   const records = pool.all();
-  return { arch: files.boards.arch, layouts, ...(records.length ? { observed: records } : {}), ...(devices.length ? { devices } : {}) };
+  return {
+    arch: files.boards.arch, layouts, ...(records.length ? { observed: records } : {}), ...(devices.length ? { devices } : {}),
+    ...(kvm ? { accelerators: { kvm: Object.fromEntries(kvm.ids) } } : {}),
+  };
 }
 
 /** The compat model the binary implements: the OBJECT_COMPAT RFC when it has the RFC's root class. */
@@ -242,23 +309,31 @@ function binaryModel(defs: Definitions): CompatModelName {
 }
 
 /**
- * Every board, with and without -nodefaults. Machines whose boards show the
- * same share a layout; one that differs gets its own.
+ * Every board of one accelerator, with and without -nodefaults. Machines
+ * whose boards show the same share a layout; one that differs gets its own.
+ * A KVM board that shows what a TCG one does (`shared`: TCG's layouts by
+ * content) shares that layout.
  */
-async function recordBoardValues(ctx: ProbeContext, files: ValidatedFiles, pool: ObservedPool, filter?: (n: string) => boolean): Promise<BoardLayoutDef[]> {
+async function recordBoardValues(
+  ctx: ProbeContext, files: ValidatedFiles, pool: ObservedPool, accel: string, filter?: (n: string) => boolean,
+  shared: ReadonlyMap<string, string> = new Map(),
+): Promise<ProbedBoards & { byContent: Map<string, string> }> {
   const defs = buildDefinitions('(import)', files);
   const model = binaryModel(defs);
+  const probedIds = (name: string): BoardIds | undefined =>
+    accel === 'tcg' ? files.machines.machines.find((m) => m.name === name)?.board : files.boards.accelerators?.[accel]?.[name];
   const variants = files.machines.machines
-    .filter((m) => m.board && (!filter || filter(m.name)))
+    .filter((m) => probedIds(m.name) && (!filter || filter(m.name)))
     .flatMap((m) => [true, false].map((nodefaults) => ({ m, nodefaults })));
-  ctx.progress(`reading every property of every board object (${variants.length} boards)`);
+  ctx.progress(`reading every property of every board object${accel !== 'tcg' ? ` under ${accel.toUpperCase()}` : ''} (${variants.length} boards)`);
   let done = 0;
   const observed = await mapLimit(variants, ctx.concurrency ?? 2, async ({ m, nodefaults }) => {
-    const configured = resolve(defs, { machine: m.name, nodefaults, model });
+    const configured = resolve(defs, { machine: m.name, nodefaults, model, accel });
     if (configured.outcome !== 'started') throw new QemuProbeError(`${m.name}: the board alone does not resolve: ${configured.error}`);
     const paths = configured.objects.filter((o) => o.path !== null && !o.transient).map((o) => o.path!);
     const migration = configured.objects.find((o) => o.path === null && o.type === 'migration');
-    const shown = await observeBoard(ctx, m.name, nodefaults, paths, migration && new Map(migration.properties.map((p) => [p.name, p.type])));
+    const shown = await observeBoard(ctx, m.name, nodefaults, paths, migration && new Map(migration.properties.map((p) => [p.name, p.type])), accel);
+    if (accel === 'kvm') await markHostDerived(ctx, defs, m.name, configured.objects, shown);
     if (++done % 10 === 0 || done === variants.length) ctx.progress(`  board values ${done}/${variants.length}`);
     const buses = new Map([...shown].filter(([, o]) => o.buses?.length).map(([path, o]) => [path, o.buses!]));
     return { deltas: valueDeltas(defs.types, configured.objects, shown), buses };
@@ -266,18 +341,33 @@ async function recordBoardValues(ctx: ProbeContext, files: ValidatedFiles, pool:
   const probed = new Map(files.boards.layouts.map((l) => [l.id, l]));
   const layouts = new Map<string, BoardLayoutDef>();
   const byContent = new Map<string, string>();
+  const ids = new Map<string, BoardIds>();
   variants.forEach(({ m, nodefaults }, i) => {
-    const layout = withObserved(probed.get(nodefaults ? m.board!.nodefaults : m.board!.defaults)!, observed[i]!.deltas, pool, observed[i]!.buses);
+    const pair = probedIds(m.name)!;
+    const layout = withObserved(probed.get(nodefaults ? pair.nodefaults : pair.defaults)!, observed[i]!.deltas, pool, observed[i]!.buses);
     const key = JSON.stringify(layout.objects);
-    let id = byContent.get(key);
+    let id = byContent.get(key) ?? shared.get(key);
     if (!id) {
-      id = `${m.name}${nodefaults ? '+nodefaults' : ''}`;
-      byContent.set(key, id);
+      id = layoutId(m.name, nodefaults, accel);
       layouts.set(id, { ...layout, id });
     }
-    m.board = { ...m.board!, [nodefaults ? 'nodefaults' : 'defaults']: id };
+    byContent.set(key, id);
+    ids.set(m.name, { ...(ids.get(m.name) ?? pair), [nodefaults ? 'nodefaults' : 'defaults']: id });
   });
-  return [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { layouts: [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), ids, byContent };
+}
+
+/** Takes the host's values out of what a board's CPUs showed under KVM, and marks KVM's defaults (see host-derived.ts). */
+async function markHostDerived(ctx: ProbeContext, defs: Definitions, machine: string, objects: readonly ResolvedObject[], shown: ObservedBoard): Promise<void> {
+  const suffix = `-${defs.arch}-cpu`;
+  for (const o of objects) {
+    const seen = o.path !== null ? shown.get(o.path) : undefined;
+    if (!seen || !defs.types.isA(o.type, 'cpu') || !o.type.endsWith(suffix)) continue;
+    const sorted = await kvmCpuValues(ctx, machine, o.type.slice(0, -suffix.length), seen);
+    for (const p of sorted.hostDerived) seen.properties.delete(p);
+    seen.hostDerived = new Set(sorted.hostDerived);
+    seen.accelDefaults = new Set(sorted.accelDefaults);
+  }
 }
 
 /**
@@ -514,6 +604,13 @@ function accelCompatFor(outRoot: string, arch: string): AccelCompatFile {
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AccelCompatFile;
   }
   return { accelerators: [] };
+}
+
+/** boards.json of a partial import: what it covers, in the schema's key order (after devices, before accelerators). */
+export function withCoverage(boards: BoardsFile, coverage: { machines?: string; devices?: string }): BoardsFile {
+  const { accelerators, ...rest } = boards;
+  return { ...rest, coverage: { ...(coverage.machines !== undefined ? { machines: coverage.machines } : {}), ...(coverage.devices !== undefined ? { devices: coverage.devices } : {}) },
+    ...(accelerators ? { accelerators } : {}) };
 }
 
 function toBoardObjectDef(o: BoardObject): BoardLayoutDef['objects'][number] {

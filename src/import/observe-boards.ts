@@ -22,17 +22,27 @@ import type { ProbeContext } from './probes.js';
 export interface ObservedProperty { type: string; value: ObservedValue }
 
 /** What QEMU shows on one object, which properties changed between two reads (clock-derived), and the buses it carries. */
-export interface ObservedObject { properties: Map<string, ObservedProperty>; volatile: Set<string>; buses?: BusDef[] }
+export interface ObservedObject {
+  properties: Map<string, ObservedProperty>;
+  volatile: Set<string>;
+  /** Properties whose value is the host's (a CPU under KVM: see host-derived.ts), taken out of `properties`. */
+  hostDerived?: Set<string>;
+  /** Properties whose shown value is the accelerator's default for the type, which configuration replaces (see host-derived.ts). */
+  accelDefaults?: Set<string>;
+  buses?: BusDef[];
+}
 
 /** path → what QEMU shows there. */
 export type ObservedBoard = Map<string, ObservedObject>;
 
 /**
- * The arguments a user's `-M machine [-nodefaults]` amounts to here; -smp 1
- * is QEMU's default, spelled out because the board probes fix it too.
+ * The arguments a user's `-M machine [-nodefaults] [-accel A]` amounts to here;
+ * -smp 1 is QEMU's default, spelled out because the board probes fix it too
+ * (`/machine/unattached/device[N]` and the CPU count depend on it). TCG is
+ * the probes' default accelerator (BASE_ARGS).
  */
-export function boardArgs(machine: string, nodefaults: boolean): string[] {
-  return ['-M', machine, '-smp', '1', ...(nodefaults ? ['-nodefaults'] : [])];
+export function boardArgs(machine: string, nodefaults: boolean, accel = 'tcg'): string[] {
+  return ['-M', machine, '-smp', '1', ...(nodefaults ? ['-nodefaults'] : []), ...(accel !== 'tcg' ? ['-accel', accel] : [])];
 }
 
 /**
@@ -67,10 +77,10 @@ export async function migrationFields(qmp: QmpSession): Promise<Map<string, Exac
  * object's property names and types, what QMP shows of those.
  */
 export async function observeBoard(
-  ctx: ProbeContext, machine: string, nodefaults: boolean, paths: readonly string[], migration?: ReadonlyMap<string, string>,
+  ctx: ProbeContext, machine: string, nodefaults: boolean, paths: readonly string[], migration?: ReadonlyMap<string, string>, accel = 'tcg',
 ): Promise<ObservedBoard> {
   const cat = await typeCatalogue(ctx);
-  return withSession(ctx, boardArgs(machine, nodefaults), async (qmp) => {
+  return withSession(ctx, boardArgs(machine, nodefaults, accel), async (qmp) => {
     const started = Date.now();
     const first = new Map<string, Map<string, ObservedProperty>>();
     const buses = new Map<string, BusDef[]>();

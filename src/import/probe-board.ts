@@ -22,35 +22,38 @@ import {
   runHelp, typeCatalogue, walkComposition, withSession, type TreeObject, type TypeCatalogue,
 } from './probe-qemu.js';
 import type { BoardObject, ProbeContext } from './probes.js';
+import { boardArgs } from './observe-boards.js';
 
-/** The probed layout keeps -smp 1: `/machine/unattached/device[N]` and the CPU count depend on it. */
-const SMP = ['-smp', '1'];
-
-export async function probeBoard(ctx: ProbeContext, machine: string, nodefaults: boolean): Promise<BoardObject[]> {
-  const result = cachedBoard(ctx, machine, nodefaults);
+/**
+ * The board under `accel` (tcg, kvm): under KVM QEMU creates other board
+ * objects (kvm-ioapic, kvm-i8259, kvm-pit, kvmclock, kvm-apic), so each
+ * accelerator's layout is probed on its own.
+ */
+export async function probeBoard(ctx: ProbeContext, machine: string, nodefaults: boolean, accel = 'tcg'): Promise<BoardObject[]> {
+  const result = cachedBoard(ctx, machine, nodefaults, accel);
   // The defaults variant needs the -nodefaults one (boardTransients) and the importer asks for
   // both: start it now so its QEMU runs fill the second slot while this variant's loop runs.
-  if (nodefaults) cachedBoard(ctx, machine, false).catch(() => { /* reported when asked for */ });
+  if (nodefaults) cachedBoard(ctx, machine, false, accel).catch(() => { /* reported when asked for */ });
   return result;
 }
 
-/** Cached per binary, machine and variant: same binary, same answer. */
+/** Cached per binary, machine, variant and accelerator: same binary, same answer. */
 const boards = new Map<string, Promise<BoardObject[]>>();
 
-function cachedBoard(ctx: ProbeContext, machine: string, nodefaults: boolean): Promise<BoardObject[]> {
-  const key = `${ctx.binary}\u0000${machine}\u0000${nodefaults}`;
+function cachedBoard(ctx: ProbeContext, machine: string, nodefaults: boolean, accel: string): Promise<BoardObject[]> {
+  const key = `${ctx.binary}\u0000${machine}\u0000${nodefaults}\u0000${accel}`;
   let p = boards.get(key);
   if (!p) {
-    p = measureBoard(ctx, machine, nodefaults);
+    p = measureBoard(ctx, machine, nodefaults, accel);
     boards.set(key, p);
   }
   return p;
 }
 
-async function measureBoard(ctx: ProbeContext, machine: string, nodefaults: boolean): Promise<BoardObject[]> {
+async function measureBoard(ctx: ProbeContext, machine: string, nodefaults: boolean, accel: string): Promise<BoardObject[]> {
   const started = Date.now();
   const cat = await typeCatalogue(ctx);
-  const base = ['-M', machine, ...SMP, ...(nodefaults ? ['-nodefaults'] : [])];
+  const base = boardArgs(machine, nodefaults, accel);
   const drivers = concreteDevices(cat);
   const launches = { count: 0 };
   const probe: Probe = { ctx, cat, drivers, launches };
@@ -66,10 +69,10 @@ async function measureBoard(ctx: ProbeContext, machine: string, nodefaults: bool
   if (!sameTree(main.tree, layout)) {
     throw new QemuProbeError(`${machine}: the probe globals changed the layout (${treeDiff(layout, main.tree)})`);
   }
-  const transientTypes = nodefaults ? new Set<string>() : await boardTransients(ctx, machine);
+  const transientTypes = nodefaults ? new Set<string>() : await boardTransients(ctx, machine, accel);
   const children = await innerChildren(ctx, cat, created.slice(preBoard.length).filter((t) => !layout.some((o) => o.type === t)));
   const objects = assemble({ created, preBoardCount: preBoard.length, tree: layout, preTree: pre.tree, transientTypes, children, cat });
-  ctx.progress(`  ${machine}${nodefaults ? ' -nodefaults' : ''}: ${objects.length} objects, ${created.length} types probed, ${launches.count} QEMU launches, ${Date.now() - started} ms`);
+  ctx.progress(`  ${machine}${nodefaults ? ' -nodefaults' : ''}${accel !== 'tcg' ? ` -accel ${accel}` : ''}: ${objects.length} objects, ${created.length} types probed, ${launches.count} QEMU launches, ${Date.now() - started} ms`);
   return objects;
 }
 
@@ -174,8 +177,8 @@ async function defaultVgaModel(probe: Probe, base: string[]): Promise<string | n
  * -nodefaults run of the same machine, where the type has no lasting
  * instance, shows that its first creation is the temporary one.
  */
-async function boardTransients(ctx: ProbeContext, machine: string): Promise<Set<string>> {
-  const objects = await cachedBoard(ctx, machine, true);
+async function boardTransients(ctx: ProbeContext, machine: string, accel: string): Promise<Set<string>> {
+  const objects = await cachedBoard(ctx, machine, true, accel);
   return new Set(objects.filter((o) => o.transient && !o.positionInferred).map((o) => o.type));
 }
 

@@ -53,9 +53,15 @@ async function cpuModelDefaults(ctx: ProbeContext, wanted: TypeRequest[]): Promi
   const models = await withSession(ctx, EMPTY_MACHINE, (qmp) => cpuModels(qmp, (d) => d['migration-safe'] === true && byType.has(d.typename as string)));
   const limit = ctx.concurrency ?? 2;
   const chunks = Array.from({ length: limit }, (_, i) => models.filter((_, j) => j % limit === i));
+  // The longest quiet stretch of an import (a minute or two: an expansion per false feature per model): say how far it is.
+  ctx.progress(`  CPU model instance values: ${models.length} models`);
+  let done = 0;
   const results = await mapLimit(chunks, limit, (chunk) => withSession(ctx, EMPTY_MACHINE, async (qmp) => {
     const res: Array<[string, Map<string, string>]> = [];
-    for (const m of chunk) res.push([m.type, await expandModel(qmp, m.model, new Set(byType.get(m.type)!.properties))]);
+    for (const m of chunk) {
+      res.push([m.type, await expandModel(qmp, m.model, new Set(byType.get(m.type)!.properties))]);
+      if (++done % 10 === 0 || done === models.length) ctx.progress(`  CPU models ${done}/${models.length}`);
+    }
     return res;
   }));
   return new Map(results.flat());
@@ -140,7 +146,9 @@ async function objectDefaults(ctx: ProbeContext, cat: TypeCatalogue, wanted: Typ
   await withSession(ctx, EMPTY_MACHINE, async (qmp) => {
     const creatable = new Set(((await qmp.execute('qom-list-types', { abstract: false, implements: 'user-creatable' })) as Obj[]).map((t) => t.name as string));
     let n = 0;
-    for (const t of wanted.filter((w) => creatable.has(w.name)).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const todo = wanted.filter((w) => creatable.has(w.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+    ctx.progress(`  instance values of ${todo.length} user-creatable object types`);
+    for (const t of todo) {
       const sized = isA(cat, t.name, 'memory-backend');
       // `type` is QOM's own read-only name property; a backend's size is what we set.
       const names = t.properties.filter((p) => p !== 'type' && !(sized && p === 'size'));

@@ -39,7 +39,7 @@ export function buildDefinitions(dir: string, files: ValidatedFiles): Definition
   }
   let machines: MachineModel;
   try {
-    machines = new MachineModel(files.machines, boards.layouts);
+    machines = new MachineModel(files.machines, boards.layouts, boards.accelBoards, boards.machinesCovered);
   } catch (e) {
     if (e instanceof MachineModelError) throw new DefinitionError('machines', { file: `${dir}/machines.json` }, e.message);
     throw e;

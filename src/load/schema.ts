@@ -141,6 +141,12 @@ export const ObservedRecordSchema = z.strictObject({
   instanceProperties: z.record(z.string().min(1), name).optional().describe(
     'QOM type of each property in "values" that the instance has but its type does not declare (gsi[0], unnamed-gpio-out[0], ...)'),
   volatile: z.array(name).optional().describe('Properties whose value QEMU computes when asked (from the host clock): no value can be recorded'),
+  hostDerived: z.array(name).optional().describe(
+    'Properties whose value QEMU takes from the host it runs on (under KVM: the TSC frequency, CPU features the host lacks, ' +
+    'the feature words): host-specific, so no value is recorded; what the chain configures is what a host that has them gets'),
+  accelDefaults: z.array(name).optional().describe(
+    'Properties in "values" that are the accelerator\'s defaults for the type (x86 kvm_default_props under KVM: kvmclock, x2apic, ...), ' +
+    'set at instance init before compat entries and -global: a value the command line configures replaces them'),
   configured: z.record(z.string().min(1), z.union([ObservedValueSchema, z.null()])).optional().describe(
     'For device records: what the compat chain configured for each property in "values" when QEMU showed it (absent or null: unknown); ' +
     'the shown value holds only while the chain configures the same'),
@@ -177,6 +183,16 @@ export const BoardsFileSchema = z.strictObject({
   layouts: z.array(BoardLayoutSchema),
   observed: z.array(ObservedRecordSchema).optional().describe('What QEMU shows on board objects, shared by the objects that show the same'),
   devices: z.array(DeviceRecordSchema).optional().describe('What QEMU shows on each user-creatable -device and -object type created alone'),
+  coverage: z.strictObject({
+    machines: z.string().optional().describe('The --machines regular expression: only the machines it matches have board layouts'),
+    devices: z.string().optional().describe('The --devices regular expression: only the types it matches have lone -device/-object records'),
+  }).optional().describe('Present when the import was limited (a partial import): what it covers. Absent: every machine and type'),
+  accelerators: z.record(name, z.record(name, z.strictObject({
+    defaults: name.describe('Board layout id without -nodefaults under this accelerator'),
+    nodefaults: name.describe('Board layout id with -nodefaults under this accelerator'),
+  }))).optional().describe(
+    'Board layouts probed under another accelerator than TCG (machines.json\'s "board" is TCG\'s): accelerator name (kvm) → ' +
+    'machine → layout ids. A machine missing here has only its TCG layout'),
 });
 
 export const AccelCompatFileSchema = z.strictObject({
@@ -225,6 +241,7 @@ export type ObservedValue = z.infer<typeof ObservedValueSchema>;
 export type ObservedRecordDef = z.infer<typeof ObservedRecordSchema>;
 export type DeviceRecordDef = z.infer<typeof DeviceRecordSchema>;
 export type BoardsFile = z.infer<typeof BoardsFileSchema>;
+export type AccelBoardsDef = NonNullable<BoardsFile['accelerators']>;
 export type AccelCompatFile = z.infer<typeof AccelCompatFileSchema>;
 export type OptionDef = z.infer<typeof OptionSchema>;
 export type OptsListDef = z.infer<typeof OptsListSchema>;

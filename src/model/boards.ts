@@ -14,6 +14,10 @@ export interface ObservedRecord {
   readonly instanceProperties: Readonly<Record<string, string>>;
   /** Properties QEMU computes when asked (host clock): no value to show. */
   readonly volatile: readonly string[];
+  /** Properties whose value QEMU takes from the host (under KVM): host-specific, no value recorded. */
+  readonly hostDerived: readonly string[];
+  /** Values that are the accelerator's defaults for the type (set at instance init): configuration replaces them. */
+  readonly accelDefaults: readonly string[];
   /**
    * Device records: what the chain configured when QEMU showed `values`; a
    * shown value holds only while the chain configures the same. Board
@@ -98,8 +102,17 @@ export interface Lookup<V> {
   keys(): Iterable<string>;
 }
 
+/** A machine's two layout ids (without and with -nodefaults). */
+export interface BoardIds { readonly defaults: string; readonly nodefaults: string }
+
+/** Accelerator name → machine → its layouts under that accelerator (boards.json "accelerators"; TCG's are machines.json's). */
+export type AccelBoards = ReadonlyMap<string, ReadonlyMap<string, BoardIds>>;
+
 export interface LinkedBoards {
   layouts: Lookup<BoardLayout>;
+  accelBoards: AccelBoards;
+  /** The --machines expression of a partial import (boards.json coverage), which says why a machine has no layout. */
+  machinesCovered?: string;
   /** recordKey(option, type, host) → what QEMU does with it alone. */
   devices: Lookup<LoneRecord>;
 }
@@ -132,7 +145,10 @@ export function linkBoards(file: BoardsFile): LinkedBoards {
     let r = made.get(id);
     if (!r) {
       const d = recordDefs.get(id)!;
-      r = { values: d.values ?? {}, instanceProperties: d.instanceProperties ?? {}, volatile: d.volatile ?? [], ...(d.configured ? { configured: d.configured } : {}) };
+      r = {
+        values: d.values ?? {}, instanceProperties: d.instanceProperties ?? {}, volatile: d.volatile ?? [], hostDerived: d.hostDerived ?? [], accelDefaults: d.accelDefaults ?? [],
+        ...(d.configured ? { configured: d.configured } : {}),
+      };
       made.set(id, r);
     }
     return r;
@@ -142,6 +158,18 @@ export function linkBoards(file: BoardsFile): LinkedBoards {
   };
   for (const l of file.layouts) for (const o of l.objects) if (o.observed !== undefined) known(o.observed, `layout '${l.id}': object ${o.path ?? o.type}`);
   for (const d of file.devices ?? []) for (const o of d.objects) known(o.observed, `${d.option} record ${d.type} on ${d.host}`);
+  const layoutIds = new Set(file.layouts.map((l) => l.id));
+  const accelBoards = new Map<string, Map<string, BoardIds>>();
+  for (const [accel, machines] of Object.entries(file.accelerators ?? {})) {
+    const byMachine = new Map<string, BoardIds>();
+    for (const [machine, ids] of Object.entries(machines)) {
+      for (const id of [ids.defaults, ids.nodefaults]) {
+        if (!layoutIds.has(id)) throw new BoardModelError(`accelerators.${accel}.${machine} refers to board layout '${id}', which does not exist`);
+      }
+      byMachine.set(machine, { defaults: ids.defaults, nodefaults: ids.nodefaults });
+    }
+    accelBoards.set(accel, byMachine);
+  }
 
   const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, l])), (l): BoardLayout => ({
     id: l.id,
@@ -157,5 +185,5 @@ export function linkBoards(file: BoardsFile): LinkedBoards {
       ...(d.buses ? { buses: d.buses } : {}), ...(d.providers ? { providers: d.providers } : {}), ...(d.requires ? { requires: d.requires } : {}),
     };
   });
-  return { layouts, devices };
+  return { layouts, accelBoards, devices, ...(file.coverage?.machines !== undefined ? { machinesCovered: file.coverage.machines } : {}) };
 }

@@ -4,7 +4,7 @@
  * followed by its own, exactly as QEMU's *_machine_X_Y_options() build it.
  */
 import type { CompatEntryDef, MachineDef, MachinesFile } from '../load/schema.js';
-import type { BoardLayout, Lookup } from './boards.js';
+import type { AccelBoards, BoardLayout, Lookup } from './boards.js';
 
 export interface CompatEntry {
   readonly driver: string;
@@ -50,7 +50,11 @@ export class MachineModel {
   /** False for an import of QEMU before 9.1, which reports no compat lists: machines carry none. */
   readonly compatListsKnown: boolean;
 
-  constructor(file: MachinesFile, readonly layouts: Lookup<BoardLayout> = new Map()) {
+  constructor(
+    file: MachinesFile, readonly layouts: Lookup<BoardLayout> = new Map(), private readonly accelBoards: AccelBoards = new Map(),
+    /** The --machines expression of a partial import (boards.json coverage). */
+    private readonly machinesCovered?: string,
+  ) {
     this.arch = file.arch;
     this.compatListsKnown = file.qemu?.compatProps !== false;
     const groups = new Map<string, readonly CompatEntryDef[]>();
@@ -146,9 +150,23 @@ export class MachineModel {
     return total;
   }
 
-  boardLayout(name: string, nodefaults: boolean): BoardLayout | undefined {
-    const board = this.machines.get(name)?.board;
+  /** The machine's board layout as probed under TCG (machines.json), or under `accel` when given. */
+  boardLayout(name: string, nodefaults: boolean, accel = 'tcg'): BoardLayout | undefined {
+    const board = accel === 'tcg' ? this.machines.get(name)?.board : this.accelBoards.get(accel)?.get(name);
     return board ? this.layouts.get(nodefaults ? board.nodefaults : board.defaults) : undefined;
+  }
+
+  /** Why the machine has no board layout (undefined when it has one). */
+  noBoardReason(name: string): string | undefined {
+    if (this.boardLayout(name, false) || this.boardLayout(name, true)) return undefined;
+    return this.machinesCovered !== undefined
+      ? `the definitions come from a partial import (--machines '${this.machinesCovered}'), which did not probe ${name}'s board; import again with a --machines that matches it`
+      : `the definitions have no board layout for ${name} (boards.json)`;
+  }
+
+  /** Accelerators other than TCG whose board layouts were probed for the machine. */
+  hasAccelBoard(name: string, accel: string): boolean {
+    return accel === 'tcg' ? !!this.machines.get(name)?.board : !!this.accelBoards.get(accel)?.has(name);
   }
 }
 

@@ -44,6 +44,17 @@ const COMMAND_TIMEOUT_MS = 60_000;
 /** Base arguments every probe uses: no accelerator, display or guest execution. */
 export const BASE_ARGS = ['-accel', 'tcg', '-display', 'none', '-S', '-qmp', 'stdio'];
 
+/**
+ * BASE_ARGS for `args`: a line that names its own accelerator (`-accel kvm`, `-enable-kvm`,
+ * `-machine accel=kvm`) gets no `-accel tcg` before it, which QEMU would try first (and, as TCG
+ * always works, use) or, beside `-machine accel=`, refuse.
+ */
+export function baseArgs(args: readonly string[]): string[] {
+  const ownAccel = args.some((a, i) => a === '-accel' || a === '-enable-kvm'
+    || ((args[i - 1] === '-machine' || args[i - 1] === '-M') && /(^|,)accel=/.test(a)));
+  return ownAccel ? BASE_ARGS.slice(2) : BASE_ARGS;
+}
+
 /** QEMU processes started here and not ended yet: what an interrupted import must not leave behind. */
 const running = new Set<ChildProcess>();
 
@@ -108,7 +119,7 @@ export class QmpSession {
    * a null chardev) is killed, and that is its exit.
    */
   static async start(binary: string, args: string[], env?: NodeJS.ProcessEnv, startTimeoutMs = START_TIMEOUT_MS): Promise<QmpSession> {
-    const child = spawn(binary, [...BASE_ARGS, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
+    const child = spawn(binary, [...baseArgs(args), ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: env ?? process.env });
     track(child);
     const session = new QmpSession(child);
     const spawnError = new Promise<never>((_, reject) => child.on('error', reject));
@@ -212,7 +223,7 @@ export class QmpSession {
  */
 export async function runQemu(binary: string, args: string[], env?: NodeJS.ProcessEnv): Promise<QemuRunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, [...BASE_ARGS, ...args], { stdio: ['pipe', 'ignore', 'pipe'], env: env ?? process.env });
+    const child = spawn(binary, [...baseArgs(args), ...args], { stdio: ['pipe', 'ignore', 'pipe'], env: env ?? process.env });
     track(child);
     let stderr = '';
     child.stderr.setEncoding('utf8');

@@ -95,7 +95,7 @@ function movedObject(o: PlannedObject, move: (s: string) => string): PlannedObje
 }
 
 function withValues(record: ObservedRecord | undefined, values: Record<string, ObservedValue>): ObservedRecord {
-  const base: ObservedRecord = record ?? { values: {}, instanceProperties: {}, volatile: [] };
+  const base: ObservedRecord = record ?? { values: {}, instanceProperties: {}, volatile: [], hostDerived: [], accelDefaults: [] };
   return { ...base, values: { ...base.values, ...values } };
 }
 

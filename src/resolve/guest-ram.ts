@@ -48,11 +48,13 @@ const asBigint = (v: ShownValue | null | undefined): bigint | undefined => (type
  * The CPU's phys-bits as realize leaves it: the board's CPU record shows it;
  * where only the configured 0 ("choose for me") is known (a -cpu model with
  * no record), x86_cpu_realizefn's TCG choice: 40 bits with long mode, else
- * 36 with PSE36 or PAE, else 32.
+ * 36 with PSE36 or PAE, else 32. Under another accelerator the host may
+ * decide (host-phys-bits): unknown then.
  */
-function physBits(cpu: RamTarget | undefined, longMode: boolean): number {
+function physBits(cpu: RamTarget | undefined, longMode: boolean, tcg: boolean): number | undefined {
   const shown = asBigint(cpu?.shownValue('phys-bits'));
   if (shown !== undefined && shown > 0n) return Number(shown);
+  if (!tcg) return undefined;
   if (longMode) return 40;
   return cpu?.shownValue('pse36') === true || cpu?.shownValue('pae') === true ? 36 : 32;
 }
@@ -67,7 +69,7 @@ export class GuestRam {
   constructor(
     config: MemoryConfig, private readonly machine: string, private readonly family: BoardFamily | undefined,
     private readonly machineProps: ReadonlyArray<readonly [string, string]>, private readonly types: TypeModel,
-    private readonly hasHostBridge: boolean, private readonly memdev: string | undefined,
+    private readonly hasHostBridge: boolean, private readonly memdev: string | undefined, private readonly tcg: boolean,
   ) {
     this.config = config;
   }
@@ -136,9 +138,17 @@ export class GuestRam {
     const longMode = first?.shownValue('lm') !== false;
     return boardMemoryLayout({
       family: this.family, machineName: this.machine, config: this.config, maxRamBelow4g: this.maxRamBelow4g(),
-      cpu: { longMode, amd: first?.shownValue('vendor') === 'AuthenticAMD', physBits: physBits(first, longMode) },
+      cpu: { longMode, amd: this.vendor(first) === 'AuthenticAMD', physBits: physBits(first, longMode, this.tcg) },
       ...(host ? { host } : {}),
     });
+  }
+
+  /**
+   * The CPU's vendor; under KVM QEMU takes the host's, which the tool does not
+   * know: it answers for a host of the model's own vendor (query-cpu-model-expansion).
+   */
+  private vendor(cpu: RamTarget | undefined): ShownValue | null | undefined {
+    return cpu?.shownValue('vendor') ?? (cpu ? this.types.expandedValue(cpu.type, 'vendor') : undefined);
   }
 
   private finish(layout: ReturnType<typeof boardMemoryLayout>): string | undefined {

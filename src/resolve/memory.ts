@@ -117,7 +117,8 @@ export function memoryClassFlags(family: BoardFamily, machineName: string): Memo
 }
 
 /** What the board's CPU (the first one) brings to the layout. */
-export interface FirstCpu { longMode: boolean; amd: boolean; physBits: number }
+/** physBits undefined: the host decides it (a CPU under KVM): pc_memory_init's limit is not checked. */
+export interface FirstCpu { longMode: boolean; amd: boolean; physBits: number | undefined }
 
 /** The host bridge's own settings that the 64-bit hole depends on. */
 export interface HostBridgeSettings { pciHole64Size: bigint; pciHole64Fix: boolean }
@@ -216,7 +217,7 @@ function addressSpace(config: MemoryConfig, flags: MemoryClassFlags, above: bigi
 /** pc_max_used_gpa: the highest guest-physical address the board uses. */
 function maxUsedGpa(cpu: FirstCpu, flags: MemoryClassFlags, s: AddressSpace, hole64Size: bigint): bigint {
   if (cpu.longMode) return s.hole64Start + hole64Size - 1n;
-  if (flags.broken32bitMemAddrCheck) return (1n << BigInt(cpu.physBits)) - 1n;
+  if (flags.broken32bitMemAddrCheck) return cpu.physBits === undefined ? 0n : (1n << BigInt(cpu.physBits)) - 1n;
   if (s.deviceMem) return s.deviceMem.base + s.deviceMem.size - 1n;
   return s.aboveEnd - 1n;
 }
@@ -224,8 +225,8 @@ function maxUsedGpa(cpu: FirstCpu, flags: MemoryClassFlags, s: AddressSpace, hol
 /** pc_memory_init's fatal checks, in its order. */
 function memoryInitError(input: BoardMemoryInput, flags: MemoryClassFlags, cpu: FirstCpu, maxUsed: bigint, s: AddressSpace): string | undefined {
   const { config } = input;
-  const maxPhys = (1n << BigInt(cpu.physBits)) - 1n;
-  if (maxPhys < maxUsed) return `Address space limit ${hex(maxPhys)} < ${hex(maxUsed)} phys-bits too low (${cpu.physBits})`;
+  const maxPhys = cpu.physBits === undefined ? undefined : (1n << BigInt(cpu.physBits)) - 1n;
+  if (maxPhys !== undefined && maxPhys < maxUsed) return `Address space limit ${hex(maxPhys)} < ${hex(maxUsed)} phys-bits too low (${cpu.physBits})`;
   if (!flags.hasReservedMemory && (config.slots > 0n || config.maxramSize > config.ramSize)) {
     return `"-memory 'slots|maxmem'" is not supported by: ${input.machineName}`;
   }

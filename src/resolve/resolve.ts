@@ -9,9 +9,10 @@
  * options; "nic … has no peer"; the unused-global check.
  */
 import type { Definitions } from '../load/loader.js';
+import { NoBoardLayoutError } from '../errors.js';
 import type { SourcedCompatEntry } from '../model/machines.js';
 import {
-  CPU_RECORD_PATH, deviceRecordPath, hostKey, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID, recordKey, relocateRecord, type LoneRecord,
+  CPU_RECORD_PATH, deviceRecordPath, hostKey, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID, recordKey, relocateRecord, type LoneRecord, type ObservedRecord,
 } from '../model/boards.js';
 import { findMachine } from '../model/find.js';
 import type { QomProperty, TypeModel } from '../model/types.js';
@@ -80,6 +81,9 @@ class Stop {
 
 export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const machine = findMachine(defs.machines, req.machine);
+  // Without a board layout the answer would be an empty object list, which looks like an answer: refuse it.
+  const noBoard = defs.machines.noBoardReason(machine.name);
+  if (noBoard !== undefined) throw new NoBoardLayoutError(machine.name, noBoard);
   // The model the definitions' binary implements, unless the request asks for the other as a what-if.
   const model = compatModel(req.model ?? definitionsModel(defs.types), defs.types);
   const warnings: string[] = [];
@@ -105,18 +109,25 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   if (req.accelError) return done(req.accelError, 'refused');
 
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
+  const boardAccel = boardAccelerator(defs, machine.name, cmdline.accel.name, cpu, assumptions);
+  const irqchip = irqchipMode(cmdline.accel, req.sugar ?? []);
+  if (boardAccel !== 'tcg' && irqchip !== undefined) {
+    assumptions.push(`kernel-irqchip=${irqchip}: the board was probed under ${boardAccel.toUpperCase()} with the machine's default irqchip; with another mode QEMU `
+      + 'creates other interrupt controllers (split: the userspace ioapic, isa-i8259 and isa-pit in place of kvm-ioapic, kvm-i8259 and kvm-pit), which the answer does not show');
+  }
   // Which lone records apply: the board's PCI host bridge (see hostKey), decided once.
-  const host = hostKey(defs.machines.boardLayout(machine.name, true) ?? defs.machines.boardLayout(machine.name, false), (t, a) => model.types.isA(t, a));
+  const host = hostKey(defs.machines.boardLayout(machine.name, true, boardAccel) ?? defs.machines.boardLayout(machine.name, false, boardAccel),
+    (t, a) => model.types.isA(t, a));
   const ctx = new Resolution(defs, model, cmdline, machine.name, host, objects, cpu, req.backends, req.unknownBusesAssumed, assumptions, req.machineProps ?? [], req.sugar ?? []);
   ctx.smp = smp.topology;
   ctx.boot = boot.config;
   const nodefaults = req.nodefaults ?? false;
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
-    const plan = planObjects(defs, model, cmdline, machine.name, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
+    const plan = planObjects(defs, model, cmdline, { machine: machine.name, accel: boardAccel }, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
     const boardTypes = plan.flatMap((p) => (typeof p === 'object' && 'origin' in p && p.origin === 'board' ? [p.type] : []));
     const family = boardFamily(machine.type, boardTypes, model.types);
-    ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, family === 'q35' || family === 'i440fx', ramBackend);
+    ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, family === 'q35' || family === 'i440fx', ramBackend, boardAccel === 'tcg');
     ctx.memdev = ramBackend;
     for (const step of plan) {
       if (step === 'deprecation') {
@@ -227,14 +238,52 @@ function deprecationWarning(name: string): string {
 
 type PlanStep = PlannedObject | 'deprecation' | { validateDevice: number };
 
+/**
+ * The accelerator whose probed board layout answers: the line's (`-accel kvm`,
+ * `-enable-kvm`, `-machine accel=kvm[:tcg]`, whose first entry QEMU uses where it
+ * works: the tool assumes it does, as /dev/kvm does where KVM lines run), when
+ * the definitions have the machine's board under it; else TCG's, and the
+ * answer says so. Under KVM it says what is the host's.
+ */
+function boardAccelerator(defs: Definitions, machine: string, accel: string, cpu: CpuOption | undefined, assumptions: string[]): string {
+  if (accel === 'tcg') return 'tcg';
+  if (!defs.machines.hasAccelBoard(machine, accel)) {
+    assumptions.push(`-accel ${accel}: its accelerator compat entries and properties are applied; the board layout and CPU defaults are TCG's `
+      + `(the definitions have no board of ${machine} probed under ${accel.toUpperCase()})`);
+    return 'tcg';
+  }
+  assumptions.push(`-accel ${accel}: the board as probed under ${accel.toUpperCase()}, assuming the host can run it; values QEMU takes from the host `
+    + `(the CPU's TSC frequency, features the host's ${accel.toUpperCase()} lacks, which QEMU turns off with a warning) are given as configured`);
+  if (cpu?.type && HOST_CPU_MODELS.some((m) => cpu.type === `${m}-${defs.arch}-cpu`)) {
+    assumptions.push(`-cpu ${cpu.model}: under ${accel.toUpperCase()} the CPU is the host's (its model, features and CPUID levels): its values are given as configured`);
+  }
+  return accel;
+}
+
+/** The kernel-irqchip mode the line asks for (-accel kvm,kernel-irqchip=… or the legacy -machine key), if any. */
+function irqchipMode(accel: CommandLine['accel'], sugar: NonNullable<ResolveRequest['sugar']>): string | undefined {
+  const own = accel.props.filter(([k]) => k === 'kernel-irqchip').pop()?.[1];
+  return own ?? sugar.filter((e) => e.driver === accel.type && e.property === 'kernel-irqchip').pop()?.value;
+}
+
+/** CPU models that are the host's CPU under a hardware accelerator (target/i386: host, and max = host under KVM). */
+const HOST_CPU_MODELS = ['host', 'max'];
+
+/** Under a hardware accelerator, a host/max CPU shows the host's values for every property: a record saying so. */
+function hostCpuRecord(types: TypeModel, cpuType: string, accel: string): ObservedRecord | undefined {
+  if (accel === 'tcg' || !HOST_CPU_MODELS.some((m) => cpuType.startsWith(`${m}-`))) return undefined;
+  return { values: {}, instanceProperties: {}, volatile: [], hostDerived: [...types.properties(cpuType).keys()], accelDefaults: [] };
+}
+
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
 function planObjects(
-  defs: Definitions, model: CompatModel, cmd: CommandLine, machine: string, host: string, nodefaults: boolean, network: Network,
+  defs: Definitions, model: CompatModel, cmd: CommandLine, board0: { machine: string; accel: string }, host: string, nodefaults: boolean, network: Network,
   ownRam: boolean, smp: SmpTopology, cpu?: CpuOption,
 ): PlanStep[] {
   const types = model.types;
-  const layoutNd = defs.machines.boardLayout(machine, true);
-  const layoutDf = defs.machines.boardLayout(machine, false);
+  const machine = board0.machine;
+  const layoutNd = defs.machines.boardLayout(machine, true, board0.accel);
+  const layoutDf = defs.machines.boardLayout(machine, false, board0.accel);
   let board: PlannedObject[] = [];
   if (nodefaults && layoutNd) board = boardObjects(layoutNd, undefined, new Set());
   else if (layoutDf) {
@@ -250,7 +299,8 @@ function planObjects(
   // QEMU shows on it is what it showed on the model's own record (-cpu MODEL on a board like this).
   const defaultCpu = defs.machines.get(machine)?.defaultCpuType;
   if (cpu?.type && defaultCpu && cpu.type !== defaultCpu) {
-    const record = defs.devices.get(recordKey('cpu', cpu.type, host))?.objects.get('');
+    // A -cpu record was taken under TCG: under another accelerator its values are not the CPU's (host/max: the host's).
+    const record = board0.accel === 'tcg' ? defs.devices.get(recordKey('cpu', cpu.type, host))?.objects.get('') : hostCpuRecord(types, cpu.type, board0.accel);
     board = board.map((o) => {
       if (o.type !== defaultCpu) return o;
       // Without a record of the model, the board's (of another model) stays: resolve then says its values do not carry over.
@@ -263,7 +313,8 @@ function planObjects(
     isApic: (t) => types.isA(t, 'apic-common'),
     vendor: (o) => {
       const recorded = o.observed?.type === o.type ? o.observed.record.values['vendor'] : undefined;
-      return typeof recorded === 'string' ? recorded : types.property(o.type, 'vendor')?.default ?? undefined;
+      // Under KVM the host's vendor: answered for a host of the model's own (query-cpu-model-expansion).
+      return typeof recorded === 'string' ? recorded : types.property(o.type, 'vendor')?.default ?? types.expandedValue(o.type, 'vendor');
     },
   });
 
@@ -319,6 +370,9 @@ function objectRecord(defs: Definitions, type: string, host: string): LoneRecord
   for (const key of defs.devices.keys()) if (key.startsWith(anyHost)) return defs.devices.get(key);
   return undefined;
 }
+
+/** Why a recorded value is the host's (boards.json hostDerived: a CPU under KVM). */
+const HOST_DERIVED_WHY = 'under KVM: its TSC frequency, the CPU features its KVM supports, the CPUID it leaves after filtering';
 
 /** Applies the lists to each object as it is created; stops at QEMU's first fatal error. */
 class Resolution {
@@ -512,7 +566,8 @@ class Resolution {
    */
   private warnHyperthreading(obj: ObjectState): void {
     if (this.htWarned || this.smp.threads <= 1 || !this.types.isA(obj.type, 'x86_64-cpu')) return;
-    if (obj.shownValue('vendor') !== 'AuthenticAMD' || obj.shownValue('topoext') === true) return;
+    const vendor = obj.shownValue('vendor') ?? this.types.expandedValue(obj.type, 'vendor');
+    if (vendor !== 'AuthenticAMD' || obj.shownValue('topoext') === true) return;
     this.htWarned = true;
     this.realizeWarnings.push(`This family of AMD CPU doesn't support hyperthreading(${this.smp.threads}). `
       + 'Please configure -smp options properly or try enabling topoext feature.');
@@ -661,8 +716,11 @@ class ObjectState {
   /** Each property's value once compat (and the code after it) has run: what the machine alone configures. */
   private machineConfigured = new Map<string, ShownValue | null>();
 
+  /** How many entries had reached each property then: a later one is the command line's. */
+  private machineSteps = new Map<string, number>();
+
   markMachineConfigured(): void {
-    for (const [name, rp] of this.props) this.machineConfigured.set(name, rp.value);
+    for (const [name, rp] of this.props) { this.machineConfigured.set(name, rp.value); this.machineSteps.set(name, rp.trace.length); }
   }
 
   /** qom-get shows a link as the target's path; options name the target by id. */
@@ -779,6 +837,9 @@ class ObjectState {
         this.result.properties.push(ip);
         continue;
       }
+      // An accelerator default (kvm_default_props) is set at instance init: what the chain configures otherwise replaces it.
+      const accelDefault = observed.accelDefaults.includes(name);
+      if (accelDefault && rp.trace.length > (this.machineSteps.get(name) ?? 0)) continue;
       // The shown value holds while the chain configures what it did when QEMU showed it.
       const basis = observed.configured
         ? (Object.hasOwn(observed.configured, name) && observed.configured[name] !== null ? fromObservedValue(observed.configured[name]!, rp.type) : null)
@@ -790,7 +851,13 @@ class ObjectState {
       }
       rp.configured = { value: rp.value as QomValue | null, source: rp.source };
       rp.value = shown;
-      rp.source = { kind: 'board' };
+      rp.source = accelDefault ? { kind: 'instance-init', type: this.type, afterCompat: false } : { kind: 'board' };
+    }
+    for (const name of recorded.type === this.type ? observed.hostDerived : []) {
+      const rp = this.props.get(name);
+      if (!rp) continue;
+      rp.hostDerived = true;
+      rp.configuredOnly = `QEMU takes this value from the host it runs on (${HOST_DERIVED_WHY}): given as configured, what a host that supports it gets`;
     }
     for (const name of recorded.type === this.type ? observed.volatile : []) {
       let rp = this.props.get(name);

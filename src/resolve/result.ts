@@ -57,6 +57,8 @@ export interface ResolvedProperty {
   instance?: true;
   /** QEMU computes the value each time it is read (the RTC date, from the host clock): value is null. */
   volatile?: true;
+  /** QEMU takes the value from the host it runs on (a CPU under KVM): `value` is what the chain configures, `configuredOnly` says why. */
+  hostDerived?: true;
 }
 
 export interface ResolvedObject {

@@ -36,7 +36,7 @@ export interface Scenario {
   machine: string;
   nodefaults: boolean;
   options: CommandLineOption[];
-  /** Only `tcg` (the harness always runs TCG). */
+  /** The -accel argument (`tcg` when absent; `kvm` needs /dev/kvm). */
   accel?: string;
   /** The -cpu argument. */
   cpu?: string;
@@ -160,6 +160,20 @@ export const KNOWN_GAPS: ReadonlyArray<{ reason: string; applies: (s: Scenario, 
   },
 ];
 
+/**
+ * Messages QEMU prints about the host it runs on, which no static tool can
+ * know: under KVM, target/i386/cpu.c x86_cpu_filter_features warns for each
+ * feature of the CPU model the host's KVM does not support (and turns it off:
+ * resolve gives those values as configured, marked configuredOnly).
+ */
+export const HOST_WARNINGS: ReadonlyArray<{ pattern: RegExp; reason: string }> = [
+  { pattern: /^host doesn't support requested feature: /, reason: 'x86_cpu_filter_features: a CPU feature this host\'s KVM lacks (host-specific)' },
+  {
+    pattern: /^(-accel \S+: )?Number of (SMP|hotpluggable) cpus requested \(\d+\) exceeds the recommended cpus supported by KVM \(\d+\)$/,
+    reason: 'kvm_init: more vCPUs than the host has online CPUs (KVM_CAP_NR_VCPUS, host-specific)',
+  },
+];
+
 export function shownException(types: TypeModel, type: string, property: string): string | undefined {
   return SHOWN_EXCEPTIONS.find((e) => e.property === property && types.isA(type, e.type))?.reason;
 }
@@ -209,6 +223,9 @@ export function splitMessages(stderr: string): string[] {
  */
 export function classifyMessage(msg: string, options: readonly CommandLineOption[]): { warning: boolean; text: string } {
   if (msg.startsWith('warning: ')) return { warning: true, text: msg.slice('warning: '.length) };
+  // The accelerator's own warnings carry its option's location (kvm_init under -accel kvm).
+  const accel = /^(-accel \S+: )warning: /.exec(msg);
+  if (accel) return { warning: true, text: accel[1] + msg.slice(accel[0].length) };
   for (const o of options) {
     const loc = `-${o.kind} ${o.arg}: `;
     if (msg.startsWith(loc + 'warning: ')) return { warning: true, text: loc + msg.slice(loc.length + 'warning: '.length) };
@@ -217,8 +234,8 @@ export function classifyMessage(msg: string, options: readonly CommandLineOption
 }
 
 export function scenarioArgs(s: Scenario): string[] {
-  if (s.accel !== undefined && s.accel !== 'tcg') throw new Error(`differential: only -accel tcg is supported (${s.accel})`);
-  const args = ['-M', s.machine];
+  // QmpSession puts `-accel tcg` first only when the line names no accelerator (qmp.ts baseArgs).
+  const args = [...(s.accel !== undefined && s.accel !== 'tcg' ? ['-accel', s.accel] : []), '-M', s.machine];
   if (s.nodefaults) args.push('-nodefaults');
   if (s.cpu !== undefined) args.push('-cpu', s.cpu);
   for (const o of s.options) args.push(`-${o.kind}`, o.arg);
@@ -372,8 +389,14 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
   if ((resolved.error ?? null) !== observed.error) {
     mismatches.push(`error:\n    resolve: ${JSON.stringify(resolved.error)}\n    QEMU:    ${JSON.stringify(observed.error)}`);
   }
-  if (JSON.stringify(resolved.warnings) !== JSON.stringify(observed.warnings)) {
-    mismatches.push(`warnings:\n    resolve: ${JSON.stringify(resolved.warnings)}\n    QEMU:    ${JSON.stringify(observed.warnings)}`);
+  const hostWarning = (w: string) => (s.accel !== undefined && s.accel !== 'tcg' ? HOST_WARNINGS.find((h) => h.pattern.test(w)) : undefined);
+  for (const w of observed.warnings) {
+    const h = hostWarning(w);
+    if (h) documented.push({ scenario: name, object: '<warning>', property: '', resolved: '', qemu: w, reason: h.reason });
+  }
+  const qemuWarnings = observed.warnings.filter((w) => !hostWarning(w));
+  if (JSON.stringify(resolved.warnings) !== JSON.stringify(qemuWarnings)) {
+    mismatches.push(`warnings:\n    resolve: ${JSON.stringify(resolved.warnings)}\n    QEMU:    ${JSON.stringify(qemuWarnings)}`);
   }
   const counts = { compared: 0, agree: 0, skipped: 0 };
   if (rStarted && observed.started) {
@@ -398,6 +421,13 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
         const diff = { scenario: name, object: obj, property: prop, resolved: want, qemu: have };
         const exception = shownException(types, e.type, prop);
         if (exception) { documented.push({ ...diff, reason: exception }); continue; }
+        // The host's value (a CPU under KVM): resolve gives what the chain configures and says so.
+        if (p?.hostDerived) { configuredOnly.push({ ...diff, reason: p.configuredOnly ?? 'host-derived' }); continue; }
+        // A feature this host's KVM lacks, which QEMU itself lists (the import's host may have had it).
+        if (s.accel !== undefined && s.accel !== 'tcg' && unavailableHere(shown).includes(prop)) {
+          documented.push({ ...diff, reason: 'x86_cpu_filter_features: a CPU feature this host\'s KVM lacks (unavailable-features; host-specific)' });
+          continue;
+        }
         if (!p || p.value === null) { mismatches.push(`value ${obj} (${e.type}) ${prop}: resolve ${p ? 'null' : 'has no such property'}, QEMU ${have}`); continue; }
         if (p.configuredOnly) { configuredOnly.push({ ...diff, reason: p.configuredOnly }); continue; }
         const change = realizeChange(types, e.type, prop, want);
@@ -416,6 +446,12 @@ export function compare(s: Scenario, resolved: ResolveResult, observed: QemuObse
     scenario: s, label: name, resolved, observed, mismatches: open, documented, configuredOnly, gaps,
     valuesCompared: counts.compared, valuesAgree: counts.agree, valuesSkipped: counts.skipped,
   };
+}
+
+/** The features QEMU says the host could not give a CPU (its unavailable-features), or none. */
+function unavailableHere(shown: ReadonlyMap<string, ReadResult>): string[] {
+  const r = shown.get('unavailable-features');
+  return r?.ok && Array.isArray(r.value) ? r.value.filter((v): v is string => typeof v === 'string') : [];
 }
 
 /** The migration object's properties that have a QMP field, as reads. */
