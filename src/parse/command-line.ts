@@ -75,6 +75,11 @@ const BUS_CREATING_OPTIONS = new Set(['usb', 'usbdevice', 'drive', 'vga', 'nic',
 /** -readconfig groups whose option has another name. */
 const CONFIG_GROUP_OPTION: Readonly<Record<string, string>> = { 'smp-opts': 'smp', memory: 'm', 'boot-opts': 'boot' };
 
+/** A -drive's interface (`if=`, the last one given), undefined when the line leaves QEMU's default. */
+function driveInterface(arg: string): string | undefined {
+  return qemuOptsPairs(arg).filter(([k]) => k === 'if').pop()?.[1];
+}
+
 /** Legacy -machine keys that are not machine properties (system/vl.c qemu_apply_legacy_machine_options). */
 const LEGACY_MACHINE_KEYS = new Set(['accel', 'igd-passthru', 'kvm-shadow-mem', 'kernel-irqchip']);
 
@@ -122,10 +127,12 @@ class Builder {
       this.options.push({ kind: 'fatal', arg: `${o.text}: Option not supported for this target` });
       return;
     }
-    const effect = optionEffect(o.name);
+    const drive = o.name === 'drive' ? driveInterface(o.arg!) : undefined;
+    // -drive if=none is only a block backend (a -device names it with drive=); other interfaces create devices.
+    const effect = drive === 'none' ? 'backend' : optionEffect(o.name);
     if (effect !== 'applied') {
       if (effect === 'information' && this.information === undefined) this.information = o.text;
-      if (BUS_CREATING_OPTIONS.has(o.name)) this.unknownBusesAssumed = true;
+      if (BUS_CREATING_OPTIONS.has(o.name) && drive !== 'none' && drive !== 'pflash') this.unknownBusesAssumed = true;
       const backend = o.arg !== undefined ? backendOf(o.name, o.arg) : undefined;
       if (backend) this.backends[backend.kind].push(backend.id);
       this.listed.push({ text: o.text, name: o.name, effect });

@@ -23,6 +23,9 @@ export interface RamTarget {
   showBoard(name: string, value: ShownValue): void;
 }
 
+/** The bridges' pci-hole64-size defaults (Q35_PCI_HOST_HOLE64_SIZE_DEFAULT, I440FX_PCI_HOST_HOLE64_SIZE_DEFAULT). */
+const HOLE64_SIZE_DEFAULT: ReadonlyMap<string, bigint> = new Map([['q35-pcihost', 1n << 35n], ['i440FX-pcihost', 1n << 31n]]);
+
 /** Host bridge types whose getters report the RAM split (hw/pci-host/q35.c, i440fx.c). */
 const HOST_FAMILIES: ReadonlyMap<string, BoardFamily> = new Map([['q35-pcihost', 'q35'], ['i440FX-pcihost', 'i440fx']]);
 
@@ -117,8 +120,12 @@ export class GuestRam {
   }
 
   private hostBridge(obj: RamTarget): string | undefined {
+    const size = asBigint(obj.configuredValue('pci-hole64-size'));
+    // Definitions whose binary reported no default for the hole's size (QEMU 7.2's): with the
+    // machine's own RAM the board's recorded values hold; otherwise the bridge's DEFINE_PROP default.
+    if (size === undefined && !this.customised()) return undefined;
     const layout = this.layout(this.cpuTarget, {
-      pciHole64Size: asBigint(obj.configuredValue('pci-hole64-size')) ?? 0n,
+      pciHole64Size: size ?? HOLE64_SIZE_DEFAULT.get(obj.type) ?? 0n,
       pciHole64Fix: obj.configuredValue('x-pci-hole64-fix') !== false,
     });
     // The bridge maps the machine's RAM: with memory-backend=ID, that backend's region (named after its id).
@@ -156,6 +163,12 @@ export class GuestRam {
     this.layoutDone = true;
     this.warnings.push(...layout.warnings);
     return layout.error;
+  }
+
+  /** Whether the line changed guest RAM from what the board was recorded with. */
+  private customised(): boolean {
+    return this.config.custom || this.config.slots > 0n || this.config.maxramSize > this.config.ramSize
+      || this.memdev !== undefined || this.maxRamBelow4g() !== 0n;
   }
 
   /** -machine max-ram-below-4g (a size; 0 or absent: the board's default). */

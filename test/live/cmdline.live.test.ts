@@ -41,6 +41,8 @@ const CASES: LineCase[] = [
   { machine: 'pc-q35-10.0', line: [...null0, '-device', 'virtio-scsi-pci,id=scsi0', '-device', '{"driver":"scsi-hd","bus":"scsi0.0","channel":0,"scsi-id":0,"lun":0,"drive":"d0","id":"scsi0-0-0-0"}'] },
   { machine: 'pc-i440fx-10.0', line: [...null0, '-device', '{"driver":"ide-hd","bus":"ide.0","unit":0,"drive":"d0","id":"ide0-0-0"}'] },
   { machine: 'pc-q35-10.0', line: ['-device', 'virtio-blk-pci,drive=nothere'] },
+  // -drive if=none is only a block backend that a -device names
+  { machine: 'pc-q35-10.0', line: ['-drive', 'if=none,id=drive-virtio-disk0,driver=null-co,size=1048576', '-device', 'virtio-blk-pci,drive=drive-virtio-disk0,id=virtio-disk0'] },
   // the network: -netdev switches the default NIC off; peers and net_check_clients' warnings
   { machine: 'pc-q35-10.0', nodefaults: false, line: ['-netdev', 'user,id=n0', '-device', 'e1000e,netdev=n0,id=net0'] },
   { machine: 'pc-i440fx-10.0', nodefaults: false, line: ['-netdev', '{"type":"user","id":"hostnet0"}', '-netdev', 'user,id=spare'] },
