@@ -98,10 +98,11 @@ describe('substituteHostResources', () => {
     expect(run('-nographic', '-nodefaults').args).toEqual(['-nographic', '-nodefaults']);
   });
 
-  it('a program named …kvm with no accelerator on the line chooses KVM, as system/vl.c does', () => {
+  it('a program named …kvm with no accelerator on the line runs as qemu-system-x86_64 (TCG), and the record says so', () => {
     const r = substituteHostResources(['/usr/bin/kvm', '-id', '100', '-m', '512'], table, host, 'proxmox/x.conf.cmd');
-    expect(r).toMatchObject({ args: ['-accel', 'kvm', '-m', '512'], kvm: true });
-    expect(substituteHostResources(['/usr/bin/kvm', '-accel', 'tcg'], table, host, 'x').kvm).toBe(false);
+    expect(r).toMatchObject({ args: ['-m', '512'], kvm: false });
+    expect(r.substitutions.map((s) => [s.option, s.to])).toEqual([['id', null], ['accel', 'tcg']]);
+    expect(substituteHostResources(['/usr/bin/kvm', '-accel', 'tcg'], table, host, 'x').substitutions).toEqual([]);
   });
 
   it('a line QEMU refuses in its first pass runs as it is', () => {
