@@ -11,16 +11,15 @@
  * DIR defaults: --builds /work/qemu-build (as given to build.sh), --out test/fixtures/rfc.
  * --limit records only the first N scenarios (a trial run; the test then reports the rest missing).
  *
- * The TypeScript test support is bundled with esbuild (a devDependency) into a temporary file
- * beside this script (so the embedded machines/ resolves as from src/), run, and removed.
+ * The TypeScript test support is imported through tools/import-test-support.mjs (an esbuild bundle).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { importTestSupport } from '../import-test-support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -42,14 +41,7 @@ import { generateRfcScenarios } from './test/support/rfc-scenarios.js';
 import { buildFixture, recordScenario, scenarioKey, writeFixture } from './test/support/recorded-qemu.js';
 export { loadDefinitionsFromDisk, compatModel, expectations, mapLimit, resolveScenario, scenarioArgs, generateRfcScenarios, buildFixture, recordScenario, scenarioKey, writeFixture };
 `;
-const bundle = join(here, `.record-bundle-${process.pid}.mjs`);
-await build({
-  stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'record-entry.ts' },
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'warning',
-  banner: { js: "import { createRequire as __qcRequire } from 'node:module'; const require = __qcRequire(import.meta.url);" },
-});
-let lib;
-try { lib = await import(pathToFileURL(bundle).href); } finally { rmSync(bundle, { force: true }); }
+const lib = await importTestSupport(entry);
 
 const builds = [
   { label: 'released', binary: join(opt.builds, 'released/build/qemu-system-x86_64') },
