@@ -230,6 +230,10 @@ class ReplaySession {
       }
     }
     idx ??= this.s.other[k];
+    if (idx === undefined && (command === 'qom-list' || command === 'qom-get') && this.absent(String(args!.path))) {
+      // qmp_qom_list / qmp_qom_get on a path QEMU's tree does not have (the recording holds the whole tree).
+      throw new QmpError(command, 'DeviceNotFound', `Device '${String(args!.path)}' not found`);
+    }
     if (idx === undefined) {
       if (this.s.died) throw new QemuExitedError(this.result());
       throw new NotRecordedError(`${this.f.label} fixture, ${this.key}: no answer recorded for ${k.replace(/\t/g, ' ')} (re-record: tools/qemu-rfc/record-fixtures.mjs)`);
@@ -240,6 +244,16 @@ class ReplaySession {
   }
 
   async quit(): Promise<QemuRunResult> { return this.result(); }
+
+  /** The path's parent was recorded and has no child of that name: QEMU has no such object. */
+  private absent(path: string): boolean {
+    if (!this.s.started || Object.hasOwn(this.s.paths, path)) return false;
+    const cut = path.lastIndexOf('/');
+    const parent = this.f.nodes[this.s.paths[path.slice(0, cut)] ?? -1];
+    if (!parent) return false;
+    const list = (parseAnswer(this.f.answers[parent.l]!).return ?? []) as ListAnswer;
+    return !list.some((p) => p.name === path.slice(cut + 1));
+  }
 }
 
 function parseAnswer(text: string): { return?: ExactJson; error?: { class: string; desc: string } } {
