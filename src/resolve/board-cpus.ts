@@ -27,6 +27,8 @@ const CMP_LEGACY_WORD = { eax: 0x80000001, register: 'ECX', bit: 1 << 1 };
 export interface BoardCpuTypes {
   isCpu(type: string): boolean;
   isApic(type: string): boolean;
+  /** Whether the type has the property (an older QEMU's CPU has no module-id). */
+  hasProperty(type: string, name: string): boolean;
   /** The CPU model's vendor string as realize sees it (its record, else its default). */
   vendor(cpu: PlannedObject): string | undefined;
 }
@@ -65,7 +67,8 @@ export function withSmpCpus(board: readonly PlannedObject[], t: SmpTopology, typ
     } else if (types.isApic(o.type)) {
       values.id = ids.apicId;
     }
-    return { ...o, path: to, observed: { type: o.observed?.type ?? o.type, record: withValues(record, values) } };
+    const own = Object.fromEntries(Object.entries(values).filter(([name]) => types.hasProperty(o.type, name)));
+    return { ...o, path: to, observed: { type: o.observed?.type ?? o.type, record: withValues(record, own) } };
   });
 
   const out: PlannedObject[] = [];

@@ -82,8 +82,13 @@ class Stop {
 export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const machine = findMachine(defs.machines, req.machine);
   // Without a board layout the answer would be an empty object list, which looks like an answer: refuse it.
+  // (A board probed under the requested accelerator will do: the import resolves KVM's boards before
+  // the TCG layouts they may share are in place.)
   const noBoard = defs.machines.noBoardReason(machine.name);
-  if (noBoard !== undefined) throw new NoBoardLayoutError(machine.name, noBoard);
+  const accelName = req.accel?.split(',')[0];
+  if (noBoard !== undefined && !(accelName && accelName !== 'tcg' && defs.machines.hasAccelBoard(machine.name, accelName))) {
+    throw new NoBoardLayoutError(machine.name, noBoard);
+  }
   // The model the definitions' binary implements, unless the request asks for the other as a what-if.
   const model = compatModel(req.model ?? definitionsModel(defs.types), defs.types);
   const warnings: string[] = [];
@@ -311,6 +316,7 @@ function planObjects(
   board = withSmpCpus(board, smp, {
     isCpu: (t) => types.isA(t, 'cpu'),
     isApic: (t) => types.isA(t, 'apic-common'),
+    hasProperty: (t, name) => types.property(t, name) !== undefined,
     vendor: (o) => {
       const recorded = o.observed?.type === o.type ? o.observed.record.values['vendor'] : undefined;
       // Under KVM the host's vendor: answered for a host of the model's own (query-cpu-model-expansion).

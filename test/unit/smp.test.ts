@@ -61,7 +61,7 @@ describe('x86 APIC IDs', () => {
       { path: '/machine/unattached/device[1]', type: 'kvmvapic', transient: false, origin: 'board', early: false },
       { path: '/machine/unattached/device[2]', type: 'hpet', transient: false, origin: 'board', early: false, observed: { type: 'hpet', record: rec({ peer: '/machine/unattached/device[2]/x' }) } },
     ];
-    const out = withSmpCpus(board, r.topology, { isCpu: (t) => t.endsWith('-cpu'), isApic: (t) => t === 'apic', vendor: () => 'AuthenticAMD' });
+    const out = withSmpCpus(board, r.topology, { isCpu: (t) => t.endsWith('-cpu'), isApic: (t) => t === 'apic', hasProperty: (t, n) => n !== 'module-id' || t !== 'old-cpu', vendor: () => 'AuthenticAMD' });
     expect(out.map((o) => `${o.path} ${o.type}`)).toEqual([
       '/machine/unattached/device[0]/lapic apic', '/machine/unattached/device[0] qemu64-x86_64-cpu', '/machine/unattached/device[1] kvmvapic',
       '/machine/unattached/device[2]/lapic apic', '/machine/unattached/device[2] qemu64-x86_64-cpu',
