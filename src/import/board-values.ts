@@ -36,7 +36,9 @@ export function valueDeltas(types: TypeModel, configured: readonly ResolvedObjec
     const key = o.path ?? (o.type === 'migration' ? MIGRATION_KEY : '');
     const shown = observed.get(key);
     if (!shown) continue;
-    const chain = new Map(o.properties.map((p) => [p.name, p.value]));
+    // What the chain configured: where resolve already shows a value board code sets (the RAM
+    // backend's size, the CPUs' topology IDs), the record keeps QEMU's value against the chain's.
+    const chain = new Map(o.properties.map((p) => [p.name, p.source.kind === 'board' && p.configured ? p.configured.value : p.value]));
     const rec: ObjectValues = {
       values: {}, instanceProperties: {}, volatile: [...shown.volatile].sort(),
       ...(shown.hostDerived?.size ? { hostDerived: [...shown.hostDerived].sort() } : {}), ...(withBasis ? { configured: {} } : {}),
