@@ -1,4 +1,7 @@
 /** `qom-compat import --qemu <binary>`: writes definitions learned from a real QEMU. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import type { CliIo } from '../cli/io.js';
 import { EXIT, QemuProbeError, UsageError } from '../errors.js';
 import { importDefinitions } from '../import/importer.js';
@@ -17,6 +20,27 @@ function nameFilter(option: string, source: string | undefined): ((n: string) =>
 export async function runImport(opts: { qemu: string; out: string; machines?: string; devices?: string; cpuModels?: boolean; kvm?: boolean }, io: CliIo): Promise<number> {
   const filter = nameFilter('--machines', opts.machines);
   const deviceFilter = nameFilter('--devices', opts.devices);
+  // The probes' QEMUs run in a scratch directory: an object probed with a placeholder for a required
+  // parameter (memory-backend-file mem-path=1) creates its file where QEMU runs, not in the user's tree.
+  const scratch = mkdtempSync(join(tmpdir(), 'qom-compat-import-'));
+  const home = process.cwd();
+  const absolute = { qemu: opts.qemu.includes('/') ? resolvePath(opts.qemu) : opts.qemu, out: resolvePath(opts.out) };
+  process.chdir(scratch);
+  const leaveScratch = () => {
+    process.chdir(home);
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    return await importInScratch({ ...opts, ...absolute }, io, filter, deviceFilter, leaveScratch);
+  } finally {
+    leaveScratch();
+  }
+}
+
+async function importInScratch(
+  opts: { qemu: string; out: string; machines?: string; devices?: string; cpuModels?: boolean; kvm?: boolean }, io: CliIo,
+  filter: ((n: string) => boolean) | undefined, deviceFilter: ((n: string) => boolean) | undefined, leaveScratch: () => void,
+): Promise<number> {
   const started = Date.now();
   const progress = (msg: string) => io.err(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
   // Ctrl-C or a kill must not leave QEMU processes behind (re-parented to init), nor files half written
@@ -27,6 +51,7 @@ export async function runImport(opts: { qemu: string; out: string; machines?: st
   const interrupted = (signal: NodeJS.Signals) => {
     stop.exiting ??= killRunningQemus().then((n) => {
       io.err(`qom-compat: import interrupted (${signal}); stopped ${n} QEMU process${n === 1 ? '' : 'es'}; nothing written\n`);
+      leaveScratch();
       process.exit(signal === 'SIGINT' ? 130 : 143);
     });
   };
