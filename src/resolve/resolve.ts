@@ -895,12 +895,27 @@ class ObjectState {
     const target = this.aliases.get(prop.name);
     const targetProp = target && this.types.property(target.type, prop.name);
     if (target && targetProp) target.apply(targetProp, value, e);
-    const rp = this.props.get(prop.name);
-    if (!rp) return;
-    for (const step of rp.trace) if (step.status === 'applied') step.status = 'overridden';
-    rp.trace.push({ source: e.source, text: e.value, entry: `${e.driver}.${e.property}`, status: 'applied' });
-    rp.value = value;
-    rp.source = e.source;
+    for (const name of [prop.name, ...this.featureTwin(prop.name)]) {
+      const rp = this.props.get(name);
+      if (!rp) continue;
+      for (const step of rp.trace) if (step.status === 'applied') step.status = 'overridden';
+      rp.trace.push({ source: e.source, text: e.value, entry: `${e.driver}.${e.property}`, status: 'applied' });
+      rp.value = value;
+      rp.source = e.source;
+    }
+  }
+
+  /**
+   * An x86 CPU feature's other spelling: x86_cpu_register_feature_bit_props
+   * registers the old underscore names (lahf_lm, kvm_pv_eoi) as aliases of
+   * the dashed ones, so setting either sets both.
+   */
+  private featureTwin(name: string): string[] {
+    if (!this.types.isA(this.type, 'cpu')) return [];
+    const other = name.includes('_') ? name.replace(/_/g, '-') : name.replace(/-/g, '_');
+    const a = this.props.get(name);
+    const b = this.props.get(other);
+    return other !== name && a?.type === 'bool' && b?.type === 'bool' ? [other] : [];
   }
 
   fail(prop: QomProperty, e: ListEntry): void {

@@ -164,16 +164,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
       || value(/^(pc-dimm)$/, /^(addr|slot)$/)(m) || value(/^rng-egd$/, /^opened$/)(m),
   },
   {
-    cause: '-cpu MODEL,+feature: features turned on with +', kind: 'model',
-    // target/i386/cpu.c x86_cpu_parse_featurestr: "+flag" sets the feature like flag=on (the Proxmox kvm64 lines).
-    reason: 'resolve does not apply -cpu +feature; QEMU shows the feature on',
-    applies: (l, m) => {
-      const v = /^value \S+ \(\S+-x86_64-cpu\) (\S+): resolve false, QEMU true$/.exec(m);
-      const cpu = l.args[l.args.indexOf('-cpu') + 1] ?? '';
-      return v !== null && cpu.split(',').some((f) => f.startsWith('+') && f.slice(1).replace(/_/g, '-') === v[1]!.replace(/_/g, '-'));
-    },
-  },
-  {
     cause: 'default devices of -serial/-parallel/-vga/-net/-nic/-usb/-drive if=/-audio not modelled', kind: 'model',
     // system/vl.c and hw/i386/pc.c create these devices on the board (isa-serial, VGA, a NIC, USB controllers,
     // IDE/floppy drives, pcspk's audiodev) in board order, so later board devices are renumbered too.
