@@ -210,6 +210,16 @@ export function splitMachineVersion(name: string): { family: string; version: nu
   return m ? { family: m[1]!, version: m[2]!.split('.').map(Number) } : { family: name, version: [] };
 }
 
+/**
+ * Whether a versioned machine name is version major.minor or older (a
+ * machine class flag set by that version's *_options()); false for names
+ * without a version (isapc, microvm), which take the class defaults.
+ */
+export function versionAtMost(name: string, major: number, minor: number): boolean {
+  const { version } = splitMachineVersion(name);
+  return version.length > 0 && compareVersions(version.slice(0, 2), [major, minor]) <= 0;
+}
+
 export function compareVersions(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? -1) - (b[i] ?? -1);

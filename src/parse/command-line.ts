@@ -113,7 +113,6 @@ class Builder {
   private readonly legacySugar: SugarProp[] = [];
   private memPrealloc = false;
   private readonly rtc: string[] = [];
-  private smpCpus?: string;
   private memory?: MemoryOption;
   private smp?: Map<string, string>;
   private boot?: Map<string, string>;
@@ -149,8 +148,9 @@ class Builder {
       // -enable-kvm puts accel=kvm into the -machine dictionary, in command-line order.
       case 'enable-kvm': this.machineOpts.delete('accel'); this.machineOpts.set('accel', 'kvm'); break;
       case 'cpu': this.cpu = o.arg!; break;
-      case 'smp': this.addSmp(o); break;
-      // -boot (machine_parse_property_opt): the machine's `boot` property, checked by resolve/boot.ts.
+      // -smp and -boot (machine_parse_property_opt): keyval with an implied key, merged into the machine's
+      // `smp` and `boot` dictionaries; their values are checked when the machine takes them (resolve/smp.ts, boot.ts).
+      case 'smp': this.mergeKeyval(o, 'cpus', this.smp ??= new Map()); break;
       case 'boot': this.mergeKeyval(o, 'order', this.boot ??= new Map()); break;
       case 'm': {
         const error = addMemoryOption(this.memory ??= {}, o.arg!);
@@ -220,17 +220,6 @@ class Builder {
     return undefined;
   }
 
-  /**
-   * -smp (machine_parse_property_opt): keyval with the implied key `cpus`,
-   * merged into the machine's `smp` dictionary; its values are checked when
-   * the machine takes the property (resolve/smp.ts).
-   */
-  private addSmp(o: ArgvOption): void {
-    this.smp ??= new Map();
-    this.mergeKeyval(o, 'cpus', this.smp);
-    this.smpCpus = this.smp.get('cpus') ?? this.smpCpus;
-  }
-
   private addMachine(o: ArgvOption): void {
     this.mergeKeyval(o, 'type', this.machineOpts);
   }
@@ -294,7 +283,7 @@ class Builder {
     const rtc = this.rtc.length ? rtcSugar(this.rtc) : { sugar: [] };
     // configure_rtc() runs after the option passes, before the machine exists.
     if ('error' in rtc) this.options.push({ kind: 'fatal', arg: rtc.error });
-    const sugar = [...this.win2kHack, ...(this.memPrealloc ? memPreallocSugar(this.smpCpus) : []), ...('sugar' in rtc ? rtc.sugar : []), ...this.legacySugar];
+    const sugar = [...this.win2kHack, ...(this.memPrealloc ? memPreallocSugar(this.smp?.get('cpus')) : []), ...('sugar' in rtc ? rtc.sugar : []), ...this.legacySugar];
     let accel: string | undefined;
     const accelConflict = this.accels.length > 0 && m.accel !== undefined;
     if (this.accels.length) {

@@ -9,6 +9,7 @@
  * recorded with one CPU; this rewrites the plan and its records. Pure.
  */
 import type { ObservedRecord } from '../model/boards.js';
+import type { TypeModel } from '../model/types.js';
 import { relocateRecord } from '../model/boards.js';
 import type { ObservedValue } from '../load/schema.js';
 import { cpuTopologyIds, threadsPerPackage, type SmpTopology } from './smp.js';
@@ -23,6 +24,15 @@ const unattachedIndex = (path: string | null): number | undefined => {
 /** CPUID leaf 1 EDX bit 28 (HTT) and leaf 0x80000001 ECX bit 1 (CmpLegacy). */
 const HT_WORD = { eax: 1, register: 'EDX', bit: 1 << 28 };
 const CMP_LEGACY_WORD = { eax: 0x80000001, register: 'ECX', bit: 1 << 1 };
+
+/**
+ * A CPU model's own vendor: its default, else what query-cpu-model-expansion
+ * shows. Under KVM QEMU takes the host's vendor, which the tool does not know;
+ * it answers for a host of the model's own.
+ */
+export function modelVendor(types: TypeModel, type: string): string | undefined {
+  return types.property(type, 'vendor')?.default ?? types.expandedValue(type, 'vendor');
+}
 
 export interface BoardCpuTypes {
   isCpu(type: string): boolean;

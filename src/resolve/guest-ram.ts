@@ -7,6 +7,7 @@
  * once its CPU exists). Pure.
  */
 import type { TypeModel } from '../model/types.js';
+import { modelVendor } from './board-cpus.js';
 import { boardMemoryLayout, type BoardFamily, type MemoryConfig } from './memory.js';
 import type { ShownValue } from './shown.js';
 import { parseKeyvalSize } from './values.js';
@@ -72,12 +73,16 @@ export class GuestRam {
   constructor(
     config: MemoryConfig, private readonly machine: string, private readonly family: BoardFamily | undefined,
     private readonly machineProps: ReadonlyArray<readonly [string, string]>, private readonly types: TypeModel,
-    private readonly hasHostBridge: boolean, private readonly memdev: string | undefined, private readonly tcg: boolean,
+    /** `-machine memory-backend=ID`: the machine's RAM is that -object. */
+    readonly memdev: string | undefined, private readonly tcg: boolean,
   ) {
     this.config = config;
   }
 
-  get ramSize(): bigint { return this.config.ramSize; }
+  /** q35 and i440fx run pc_memory_init's checks as they set up the host bridge; the others once the CPU exists. */
+  private get hasHostBridge(): boolean {
+    return this.family === 'q35' || this.family === 'i440fx';
+  }
 
   /**
    * machine_run_board_init with `memory-backend=ID`: without -m's size the
@@ -150,12 +155,9 @@ export class GuestRam {
     });
   }
 
-  /**
-   * The CPU's vendor; under KVM QEMU takes the host's, which the tool does not
-   * know: it answers for a host of the model's own vendor (query-cpu-model-expansion).
-   */
+  /** The CPU's vendor; under KVM the host's, answered for a host of the model's own. */
   private vendor(cpu: RamTarget | undefined): ShownValue | null | undefined {
-    return cpu?.shownValue('vendor') ?? (cpu ? this.types.expandedValue(cpu.type, 'vendor') : undefined);
+    return cpu?.shownValue('vendor') ?? (cpu ? modelVendor(this.types, cpu.type) : undefined);
   }
 
   private finish(layout: ReturnType<typeof boardMemoryLayout>): string | undefined {

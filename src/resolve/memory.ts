@@ -13,7 +13,7 @@
  * pc_memory_init, pc_pci_hole64_start, pc_max_used_gpa; hw/core/numa.c
  * numa_complete_configuration; hw/pci-host/q35.c and i440fx.c getters.
  */
-import { splitMachineVersion } from '../model/machines.js';
+import { versionAtMost } from '../model/machines.js';
 import { parseKeyvalSize, parseKeyvalUint64 } from './values.js';
 
 const KiB = 1024n;
@@ -100,10 +100,8 @@ export interface MemoryClassFlags {
 }
 
 export function memoryClassFlags(family: BoardFamily, machineName: string): MemoryClassFlags {
-  const { version } = splitMachineVersion(machineName);
   // Versionless names (isapc, microvm) and the newest versions take the class defaults.
-  const atMost = (major: number, minor: number) =>
-    version.length > 0 && (version[0]! < major || (version[0] === major && (version[1] ?? 0) <= minor));
+  const atMost = (major: number, minor: number) => versionAtMost(machineName, major, minor);
   const pc = family === 'q35' || family === 'i440fx';
   return {
     gigabyteAlign: family !== 'isapc',

@@ -23,9 +23,9 @@ import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { machineMemory, type MemoryKeys } from './memory.js';
 import { boardFamily, GuestRam } from './guest-ram.js';
 import { machineSmp, threadsPerPackage, type SmpClass, type SmpTopology } from './smp.js';
-import { withSmpCpus } from './board-cpus.js';
+import { modelVendor, withSmpCpus } from './board-cpus.js';
 import { fwCfgBootError, machineBoot, type BootConfig } from './boot.js';
-import { splitMachineVersion } from '../model/machines.js';
+import { splitMachineVersion, versionAtMost } from '../model/machines.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
 import type { Backends } from '../parse/backends.js';
@@ -132,8 +132,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
     const plan = planObjects(defs, model, cmdline, { machine: machine.name, accel: boardAccel }, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
     const boardTypes = plan.flatMap((p) => (typeof p === 'object' && 'origin' in p && p.origin === 'board' ? [p.type] : []));
     const family = boardFamily(machine.type, boardTypes, model.types);
-    ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, family === 'q35' || family === 'i440fx', ramBackend, boardAccel === 'tcg');
-    ctx.memdev = ramBackend;
+    ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, ramBackend, boardAccel === 'tcg');
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
@@ -200,9 +199,9 @@ function dictionaryKeys(req: ResolveRequest, property: 'smp' | 'boot'): Map<stri
  */
 function smpClass(machine: { name: string; type: string; cpuMax: number | null }, types: TypeModel): SmpClass {
   const pc = types.isA(machine.type, 'generic-pc-machine');
-  const { family, version } = splitMachineVersion(machine.name);
-  const upTo61 = version.length > 0 && (version[0]! < 6 || (version[0] === 6 && (version[1] ?? 0) <= 1));
-  return { name: machine.name, maxCpus: machine.cpuMax, preferSockets: (family === 'pc-q35' || family === 'pc-i440fx') && upTo61, diesSupported: pc, modulesSupported: pc };
+  const { family } = splitMachineVersion(machine.name);
+  const versioned = family === 'pc-q35' || family === 'pc-i440fx';
+  return { name: machine.name, maxCpus: machine.cpuMax, preferSockets: versioned && versionAtMost(machine.name, 6, 1), diesSupported: pc, modulesSupported: pc };
 }
 
 /** `-machine memory.size=…` (and slots, max-size), with -m's dictionary merged over it (keyval_merge). */
@@ -319,8 +318,7 @@ function planObjects(
     hasProperty: (t, name) => types.property(t, name) !== undefined,
     vendor: (o) => {
       const recorded = o.observed?.type === o.type ? o.observed.record.values['vendor'] : undefined;
-      // Under KVM the host's vendor: answered for a host of the model's own (query-cpu-model-expansion).
-      return typeof recorded === 'string' ? recorded : types.property(o.type, 'vendor')?.default ?? types.expandedValue(o.type, 'vendor');
+      return typeof recorded === 'string' ? recorded : modelVendor(types, o.type);
     },
   });
 
@@ -403,8 +401,6 @@ class Resolution {
 
   /** Guest RAM as board init lays it out (set once the plan is known). */
   ram!: GuestRam;
-  /** `-machine memory-backend=ID`. */
-  memdev?: string;
 
   constructor(
     private readonly defs: Definitions, private readonly model: CompatModel, private readonly cmd: CommandLine,
@@ -466,7 +462,8 @@ class Resolution {
   create(o: PlannedObject): void {
     // machine_run_board_init starts once the migration object exists: `memory-backend=` is checked first.
     if (o.origin === 'board' && o.type === 'migration') {
-      const memdev = this.memdev !== undefined ? this.created.find((x) => x.path === `/objects/${this.memdev}`) : undefined;
+      const id = this.ram.memdev;
+      const memdev = id !== undefined ? this.created.find((x) => x.path === `/objects/${id}`) : undefined;
       const error = this.ram.boardInit(memdev);
       if (error) throw new Stop(error, 'refused');
     }
@@ -572,7 +569,7 @@ class Resolution {
    */
   private warnHyperthreading(obj: ObjectState): void {
     if (this.htWarned || this.smp.threads <= 1 || !this.types.isA(obj.type, 'x86_64-cpu')) return;
-    const vendor = obj.shownValue('vendor') ?? this.types.expandedValue(obj.type, 'vendor');
+    const vendor = obj.shownValue('vendor') ?? modelVendor(this.types, obj.type);
     if (vendor !== 'AuthenticAMD' || obj.shownValue('topoext') === true) return;
     this.htWarned = true;
     this.realizeWarnings.push(`This family of AMD CPU doesn't support hyperthreading(${this.smp.threads}). `
