@@ -574,6 +574,17 @@ const DEVICE_REQUIREMENTS: ReadonlyArray<readonly [RegExp, string, LoneBackend?]
 ];
 
 /**
+ * -object types QEMU refuses alone with a message of their own rather than
+ * `Parameter 'X' is missing`, and the parameter that lets them start: a secret
+ * needs its data (crypto/secret_common.c), tls-cipher-suites its priority
+ * string (crypto/tls-cipher-suites.c; gnutls's NORMAL is always known).
+ */
+const OBJECT_REQUIREMENTS: ReadonlyArray<readonly [RegExp, string, LoneBackend?]> = [
+  [/Either 'file' or 'data' must be provided/, 'data=qomcompat'],
+  [/'priority' property is not set/, 'priority=NORMAL'],
+];
+
+/**
  * An -object QEMU refuses for a missing parameter (`Parameter 'reduced-phys-bits'
  * is missing`), or a device for one of DEVICE_REQUIREMENTS, is tried again with
  * it set, up to three parameters, so that what such objects show can be read;
@@ -588,7 +599,8 @@ async function withRequiredParameters<R extends object>(
   for (let i = 0; i < 3 && cur.kind !== 'cpu' && 'refused' in last; i++) {
     const refused = last.refused;
     const missing = cur.kind === 'object' ? /Parameter '([^']+)' is missing/.exec(refused)?.[1] : undefined;
-    const requirement = cur.kind === 'device' ? DEVICE_REQUIREMENTS.find(([re]) => re.test(refused)) : undefined;
+    const requirement = cur.kind === 'device' ? DEVICE_REQUIREMENTS.find(([re]) => re.test(refused))
+      : OBJECT_REQUIREMENTS.find(([re]) => re.test(refused));
     const setting = missing !== undefined ? `${missing}=1` : requirement?.[1];
     if (!setting) break;
     cur = { ...cur, extra: `${cur.extra ?? ''},${setting}`, ...(requirement?.[2] ? { backend: requirement[2] } : {}) } as LoneObject;

@@ -20,6 +20,7 @@ import { compatModel, definitionsModel, type CompatModel, type Slot } from './co
 import { isLateObjectType } from './late-objects.js';
 import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
+import { HOST_CPU_MODELS, hostCpuRecord, kvmModelRecord } from './cpu-records.js';
 import { machineMemory, type MemoryKeys } from './memory.js';
 import { boardFamily, GuestRam } from './guest-ram.js';
 import { machineSmp, threadsPerPackage, type SmpClass, type SmpTopology } from './smp.js';
@@ -270,15 +271,6 @@ function irqchipMode(accel: CommandLine['accel'], sugar: NonNullable<ResolveRequ
   return own ?? sugar.filter((e) => e.driver === accel.type && e.property === 'kernel-irqchip').pop()?.value;
 }
 
-/** CPU models that are the host's CPU under a hardware accelerator (target/i386: host, and max = host under KVM). */
-const HOST_CPU_MODELS = ['host', 'max'];
-
-/** Under a hardware accelerator, a host/max CPU shows the host's values for every property: a record saying so. */
-function hostCpuRecord(types: TypeModel, cpuType: string, accel: string): ObservedRecord | undefined {
-  if (accel === 'tcg' || !HOST_CPU_MODELS.some((m) => cpuType.startsWith(`${m}-`))) return undefined;
-  return { values: {}, instanceProperties: {}, volatile: [], hostDerived: [...types.properties(cpuType).keys()], accelDefaults: [] };
-}
-
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
 function planObjects(
   defs: Definitions, model: CompatModel, cmd: CommandLine, board0: { machine: string; accel: string }, host: string, nodefaults: boolean, network: Network,
@@ -303,10 +295,15 @@ function planObjects(
   // QEMU shows on it is what it showed on the model's own record (-cpu MODEL on a board like this).
   const defaultCpu = defs.machines.get(machine)?.defaultCpuType;
   if (cpu?.type && defaultCpu && cpu.type !== defaultCpu) {
-    // A -cpu record was taken under TCG: under another accelerator its values are not the CPU's (host/max: the host's).
-    const record = board0.accel === 'tcg' ? defs.devices.get(recordKey('cpu', cpu.type, host))?.objects.get('') : hostCpuRecord(types, cpu.type, board0.accel);
+    // A -cpu record was taken under TCG: under another accelerator host/max are the host's CPU, and a named
+    // model is its TCG record carried over (kvmModelRecord).
+    const lone = defs.devices.get(recordKey('cpu', cpu.type, host));
+    const tcg = lone?.objects.get('');
+    const isFeature = (name: string) => types.property(cpu.type!, name)?.type === 'bool';
     board = board.map((o) => {
       if (o.type !== defaultCpu) return o;
+      const record = board0.accel === 'tcg' ? tcg
+        : hostCpuRecord(types, cpu.type!, board0.accel) ?? kvmModelRecord(lone, o.observed?.record, isFeature);
       // Without a record of the model, the board's (of another model) stays: resolve then says its values do not carry over.
       return { ...o, type: cpu.type!, ...(record && o.path ? { observed: { type: cpu.type!, record: relocateRecord(record, CPU_RECORD_PATH, o.path) } } : {}) };
     });
@@ -374,6 +371,9 @@ function objectRecord(defs: Definitions, type: string, host: string): LoneRecord
   for (const key of defs.devices.keys()) if (key.startsWith(anyHost)) return defs.devices.get(key);
   return undefined;
 }
+
+/** What QEMU computes from an x86 CPU's features at realize (target/i386/cpu.c). */
+const CPUID_WORDS = ['feature-words', 'filtered-features', 'unavailable-features'];
 
 /** Why a recorded value is the host's (boards.json hostDerived: a CPU under KVM). */
 const HOST_DERIVED_WHY = 'under KVM: its TSC frequency, the CPU features its KVM supports, the CPUID it leaves after filtering';
@@ -825,6 +825,7 @@ class ObjectState {
 
   private showRecorded(recorded: NonNullable<PlannedObject['observed']>): void {
     const observed = recorded.record;
+    const reconfigured = recorded.type === this.type ? this.featuresReconfigured(observed) : [];
     for (const [name, stored] of Object.entries(observed.values)) {
       if (this.aliases.has(name)) continue; // mirrored from the child below
       const rp = this.props.get(name);
@@ -843,10 +844,9 @@ class ObjectState {
       // An accelerator default (kvm_default_props) is set at instance init: what the chain configures otherwise replaces it.
       const accelDefault = observed.accelDefaults.includes(name);
       if (accelDefault && rp.trace.length > (this.machineSteps.get(name) ?? 0)) continue;
-      // The shown value holds while the chain configures what it did when QEMU showed it.
-      const basis = observed.configured
-        ? (Object.hasOwn(observed.configured, name) && observed.configured[name] !== null ? fromObservedValue(observed.configured[name]!, rp.type) : null)
-        : this.machineConfigured.get(name) ?? null;
+      // The shown value holds while the chain configures what it did when QEMU showed it (an
+      // accelerator default, untouched by the user, holds whatever the type default: it replaced it).
+      const basis = accelDefault ? rp.value : this.recordBasis(observed, name, rp);
       if (!sameShown(rp.value, basis)) {
         rp.configuredOnly = `QEMU changes this property after configuration (board code or realize): configured as ${basis === null ? 'unknown' : shownText(basis)}, `
           + `it shows ${shownText(shown)}; what it makes of ${rp.value === null ? 'this' : shownText(rp.value)} was not learned`;
@@ -855,6 +855,14 @@ class ObjectState {
       rp.configured = { value: rp.value as QomValue | null, source: rp.source };
       rp.value = shown;
       rp.source = accelDefault ? { kind: 'instance-init', type: this.type, afterCompat: false } : { kind: 'board' };
+    }
+    // x86_cpu_expand_features and x86_cpu_filter_features compute the CPUID words from the features at
+    // realize: the recorded words are of the model's own features, not of features configured otherwise.
+    for (const name of reconfigured.length ? CPUID_WORDS : []) {
+      const rp = this.props.get(name);
+      if (!rp || rp.configuredOnly) continue;
+      rp.configuredOnly = `QEMU computes the CPUID words from the CPU's features at realize; what it shows was recorded for ${this.type} `
+        + `with its own features, and ${reconfigured.slice(0, 3).join(', ')}${reconfigured.length > 3 ? ', …' : ''} ${reconfigured.length > 1 ? 'are' : 'is'} configured otherwise`;
     }
     for (const name of recorded.type === this.type ? observed.hostDerived : []) {
       const rp = this.props.get(name);
@@ -874,6 +882,37 @@ class ObjectState {
       rp.volatile = true;
     }
     this.result.properties.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * A CPU's boolean properties (its features) that the chain configures
+   * otherwise than it did when the record was taken.
+   */
+  private featuresReconfigured(observed: ObservedRecord): string[] {
+    if (!this.types.isA(this.type, 'cpu')) return [];
+    const out: string[] = [];
+    for (const [name, rp] of this.props) {
+      // Unset (no default known, nothing configured): QEMU's instance init decides, as it did for the record.
+      if (rp.type !== 'bool' || rp.value === null) continue;
+      const basis = this.recordBasis(observed, name, rp);
+      if (basis !== null && !sameShown(rp.value, basis)) out.push(name);
+    }
+    return out;
+  }
+
+  /**
+   * What the chain configured for a property when the record was taken: a
+   * device record's basis (the type default for what it does not list; null,
+   * unknown, for a shown value it has no basis for), a board record's machine
+   * configuration.
+   */
+  private recordBasis(observed: ObservedRecord, name: string, rp: ResolvedProperty): ShownValue | null {
+    if (!observed.configured) return this.machineConfigured.get(name) ?? null;
+    if (Object.hasOwn(observed.configured, name)) {
+      const stored = observed.configured[name];
+      return stored === null || stored === undefined ? null : fromObservedValue(stored, rp.type);
+    }
+    return Object.hasOwn(observed.values, name) ? null : rp.default;
   }
 
   get type(): string { return this.result.type; }

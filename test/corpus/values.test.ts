@@ -82,17 +82,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
     applies: (l, m) => l.kvm && !message(m),
   },
   {
-    cause: '-cpu model other than qemu64: no record of what QEMU shows', kind: 'model',
-    reason: 'a CPU model\'s realized values (family, model, features, vmx-*, …) are recorded per model only with import --cpu-models, which is not embedded',
-    applies: (l, m) => !l.kvm && value(/^(?!qemu64-)\S+-x86_64-cpu$/)(m) && / resolve null, QEMU /.test(m),
-  },
-  {
-    cause: 'secret: unset string properties', kind: 'model',
-    // crypto/secret_common.c: file, iv and keyid are string properties whose getter returns "" when unset.
-    reason: 'QEMU shows the unset file/iv/keyid of a secret object as ""; resolve has no value for them',
-    applies: (_l, m) => value(/^secret$/, /^(file|iv|keyid)$/)(m) && / resolve null, QEMU $/.test(m),
-  },
-  {
     cause: '-machine acpi=off on pc: no PIIX4_PM, its SMBus EEPROMs, ACPI PCI hotplug', kind: 'model',
     // hw/i386/pc_piix.c pc_init1: with acpi off, no piix4_pm_init (PIIX4_PM and its i2c bus with the SPD
     // smbus-eeprom devices), PIIX3 has-acpi=false, and pci.0 has no ACPI hotplug handler (hotpluggable=false).
@@ -244,7 +233,12 @@ afterAll(() => {
     process.stdout.write(`  ${g.cause}: ${hits.length} disagreements in ${new Set(hits.map((h) => h.file)).size} lines\n`);
   }
   const out = process.env.QOM_COMPAT_CORPUS_REPORT;
-  if (out) writeFileSync(out, JSON.stringify(classified.map((c) => ({ file: c.file, mismatch: c.mismatch, cause: c.gap?.cause ?? c.harness ?? null })), null, 1));
+  // Values resolve gives as configured only, and documented host-specific ones, too: what keeps the figure below 100 %.
+  const marked = results.flatMap((r) => [
+    ...r.c.configuredOnly.map((d) => ({ file: r.file, mismatch: `value ${d.object} ${d.property}: resolve ${d.resolved}, QEMU ${d.qemu}`, cause: `configured only: ${d.reason}` })),
+    ...r.c.documented.map((d) => ({ file: r.file, mismatch: `value ${d.object} ${d.property}: resolve ${d.resolved}, QEMU ${d.qemu}`, cause: `documented: ${d.reason}` })),
+  ]);
+  if (out) writeFileSync(out, JSON.stringify([...classified.map((c) => ({ file: c.file, mismatch: c.mismatch, cause: c.gap?.cause ?? c.harness ?? null })), ...marked], null, 1));
 });
 
 describe('corpus lines against QEMU 10.0.2 (recorded)', () => {

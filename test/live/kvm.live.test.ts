@@ -58,6 +58,11 @@ const lines: Scenario[] = [
   { machine: 'pc-q35-10.0', nodefaults: true, options: [], cpu: 'qemu64,x2apic=off,kvmclock=off' },
   { machine: 'pc-q35-10.0', nodefaults: true, options: [g('qemu64-x86_64-cpu.x2apic=off')] },
   { machine: 'pc-i440fx-10.0', nodefaults: true, options: [], cpu: 'qemu64,kvmclock=off' },
+  // Named models under KVM: their TCG record carried over (src/resolve/cpu-records.ts kvmModelRecord).
+  { machine: 'pc-q35-10.0', nodefaults: true, options: [], cpu: 'Haswell' },
+  { machine: 'pc-q35-10.0', nodefaults: true, options: [], cpu: 'EPYC,svm=on,x2apic=off' },
+  { machine: 'pc-i440fx-10.0', nodefaults: true, options: [], cpu: 'kvm64,+lahf_lm' },
+  { machine: 'pc-q35-8.2', nodefaults: true, options: [], cpu: 'Skylake-Server-v4' },
   { machine: 'pc-q35-9.2', nodefaults: false, options: [g('kvm-ioapic.version=0x11'), d('virtio-blk-pci,drive=d0')],
     extra: ['-blockdev', 'driver=null-co,node-name=d0,size=1048576'] },
   { machine: 'pc-q35-10.0', nodefaults: true, options: [g('kvm-ioapic.version=0x30')] },
