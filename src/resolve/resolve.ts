@@ -35,7 +35,7 @@ import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, Resolv
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
 import { fromObservedValue, sameShown, shownText, type ShownValue } from './shown.js';
 import { unusedGlobalWarnings } from './unused-globals.js';
-import { parseDeviceValue, parseGlobalValue, parseJsonValue, parseObjectValue, type QomValue, type ValueResult } from './values.js';
+import { parseDeviceValue, parseGlobalValue, parseJsonValue, parseObjectValue, type QomValue, type ValueContext, type ValueResult } from './values.js';
 
 export interface ResolveRequest {
   /** Machine name as users write it (canonical, alias, or without `pc-`). */
@@ -674,6 +674,18 @@ class Resolution {
     }
   }
 
+  /**
+   * What a link value names, as qom-get shows it back: object_resolve_path
+   * takes an absolute path as it is, and anything else as a partial path, the
+   * one object created so far whose path ends with it (an -object id:
+   * /objects/ID). Undefined when none or several do (the value stays as given).
+   */
+  private linkPath(text: string): string | undefined {
+    if (text.startsWith('/')) return undefined;
+    const hits = this.created.filter((o) => o.path !== null && o.path.endsWith(`/${text}`));
+    return hits.length === 1 ? hits[0]!.path! : undefined;
+  }
+
   /** The object's own -device/-object/-accel properties. */
   private applyOptions(obj: ObjectState, o: PlannedObject): void {
     const isDevice = o.origin === 'device';
@@ -686,7 +698,7 @@ class Resolution {
       }
       const target = obj.setterOf(prop);
       const json = spec.json?.get(name);
-      const ctx = this.backends;
+      const ctx: ValueContext = { ...this.backends, linkPath: (text) => this.linkPath(text) };
       const parsed: ValueResult = json !== undefined ? parseJsonValue(target.prop, json, target.owner, ctx)
         : isDevice ? parseDeviceValue(target.prop, text, target.owner, ctx) : parseObjectValue(target.prop, text, target.owner, ctx);
       if (!parsed.ok) throw new Stop(parsed.abort || parsed.bare ? parsed.reason : `${o.option}: ${parsed.reason}`, 'refused');

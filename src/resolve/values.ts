@@ -54,6 +54,12 @@ export interface ValueContext {
   tpmdevs?: Iterable<string>;
   /** Resolves a link<T> value (id or path). Without it links are accepted: whether the target exists depends on when the object is created. */
   linkExists?: (path: string, targetType: string) => boolean;
+  /**
+   * The canonical path of the object a link value names (object_resolve_path:
+   * an id is a partial path, /objects/ID for an -object), as qom-get shows it
+   * back; undefined when it names none.
+   */
+  linkPath?: (text: string) => string | undefined;
 }
 
 /**
@@ -609,7 +615,7 @@ function setValue(v: Flavour, kind: Kind, prop: PropertyInfo, text: string, owne
       if (v === 'string') return { ok: false, reason: ALTERNATE_ASSERTION, abort: true };
       return parsePciDevfn(text) === null ? doesntTake(owner, name, text) : { ok: true, value: text };
     case 'link':
-      if (text === '' || !ctx.linkExists || ctx.linkExists(text, kind.target)) return { ok: true, value: text };
+      if (text === '' || !ctx.linkExists || ctx.linkExists(text, kind.target)) return { ok: true, value: (text !== '' && ctx.linkPath?.(text)) || text };
       return { ok: false, reason: `Device '${text}' not found` };
     case 'not-writable':
       return { ok: false, reason: `Property '${owner}.${name}' is not writable` };

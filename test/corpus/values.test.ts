@@ -126,12 +126,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
     applies: (_l, m) => /^exit status: resolve 2 \(unknown machine /.test(m),
   },
   {
-    cause: 'links to -object backends shown as the id', kind: 'model',
-    // qdev link properties (rng=, iothread=, memdev=, …) read back as the target's QOM path.
-    reason: 'QEMU shows a link to an -object as /objects/ID; resolve shows the ID given on the line',
-    applies: (_l, m) => /^value \S+ \(\S+\) \S+: resolve ([\w.-]+), QEMU \/objects\/\1$/.test(m),
-  },
-  {
     cause: 'virtio-blk/-scsi queues and vectors from the vCPU count', kind: 'model',
     // hw/block/virtio-blk.c, hw/scsi/virtio-scsi.c, virtio_*_pci_realize: num-queues "auto" becomes the number of
     // vCPUs (capped), and vectors follow it (num-queues + 1, + 3 for SCSI).
