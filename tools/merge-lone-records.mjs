@@ -14,7 +14,8 @@
  * of the partial import replaces the full import's record of the same option, type and host; the
  * observed records they refer to are added to the pool (an existing record of the same content is
  * shared, otherwise the next free `<type>#<n>` id is taken) and records nothing refers to any more
- * are dropped. The file is written atomically, in the import's own order and format (run
+ * are dropped. Merged from an import of every type (no coverage.devices), the target's lone records
+ * are complete and its coverage says so. The file is written atomically, in the import's own order and format (run
  * `npm run build` first: it uses the build's formatter).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -86,7 +87,17 @@ for (const d of devices) for (const o of d.objects) used.add(o.observed);
 const observed = [...pool.values()].filter((o) => used.has(o.id))
   .sort((a, b) => cmp(typeOf(a.id), typeOf(b.id)) || numOf(a.id) - numOf(b.id));
 
-const out = { ...full, observed, devices };
+// Records of every type (a source without coverage.devices) make the target's lone records complete too.
+const { coverage, ...rest } = full;
+const devicesCovered = part.coverage?.devices === undefined ? undefined : coverage?.devices;
+const keptCoverage = coverage && { ...(coverage.machines !== undefined ? { machines: coverage.machines } : {}), ...(devicesCovered !== undefined ? { devices: devicesCovered } : {}) };
+// In the schema's key order, as the import writes it.
+const { $schema, arch, layouts, accelerators, variants } = rest;
+const out = {
+  ...($schema !== undefined ? { $schema } : {}), arch, layouts, observed, devices,
+  ...(keptCoverage && Object.keys(keptCoverage).length ? { coverage: keptCoverage } : {}),
+  ...(accelerators ? { accelerators } : {}), ...(variants ? { variants } : {}),
+};
 const target = join(to, 'boards.json');
 const tmp = `${target}.${process.pid}.tmp`;
 writeFileSync(tmp, formatJson(out));

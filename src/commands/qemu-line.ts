@@ -87,6 +87,8 @@ export interface CommandLineNotes {
   notModelled: string[];
   /** -machine properties: checked and accepted, their effect on the board not modelled. */
   machineProperties: string[];
+  /** The -machine setting whose probed board the answer shows (acpi=off). */
+  board?: string;
   /** Options that set no QOM property. */
   noProperty: string[];
   /** Host-side backends, assumed present on the host. */
@@ -95,13 +97,14 @@ export interface CommandLineNotes {
   assumptions: string[];
 }
 
-export function commandLineNotes(line: QemuCommandLine, resolved?: { assumptions?: string[] }): CommandLineNotes {
+export function commandLineNotes(line: QemuCommandLine, resolved?: { assumptions?: string[]; boardVariant?: string }): CommandLineNotes {
   const of = (effect: ListedOption['effect']) => line.listed.filter((o) => o.effect === effect).map((o) => o.text);
   const assumptions: string[] = [
     ...(line.dialect !== undefined ? [`a ${line.dialect} command line: answered for the upstream QEMU the definitions were imported from`] : []),
     ...line.assumptions,
     ...(resolved?.assumptions ?? []),
   ];
+  const boardKeys = new Set((resolved?.boardVariant ?? '').split(',').map((s) => s.split('=')[0]!));
   if (line.cpu !== undefined && /^(host|max)\b/.test(line.cpu)) {
     assumptions.push(`-cpu ${line.cpu}: the host CPU's features are not known to the tool`);
   }
@@ -109,7 +112,9 @@ export function commandLineNotes(line: QemuCommandLine, resolved?: { assumptions
     ...(line.program !== undefined ? { program: line.program } : {}),
     ...(line.dialect !== undefined ? { dialect: line.dialect } : {}),
     notModelled: of('not-modelled'),
-    machineProperties: line.machineProps.map(([k, v]) => `${k}=${v}`),
+    // The setting whose board was probed is modelled: the answer's board is QEMU's with it.
+    machineProperties: line.machineProps.filter(([k]) => !boardKeys.has(k)).map(([k, v]) => `${k}=${v}`),
+    ...(resolved?.boardVariant ? { board: `-machine ${resolved.boardVariant}: the board QEMU creates with ${boardKeys.size > 1 ? 'these settings' : 'this setting'} (probed at import)` } : {}),
     noProperty: of('no-property'),
     backends: of('backend'),
     assumptions,

@@ -95,6 +95,7 @@ export function renderNotes(notes: CommandLineNotes, io: CliIo): void {
     if (items.length) io.out(`${c.yellow(title)}\n${items.map((i) => `    ${i}\n`).join('')}`);
   };
   section('not modelled (their effect on objects is not in this answer):', notes.notModelled);
+  section('board:', notes.board ? [notes.board] : []);
   section('-machine properties accepted; their effect on the board is not modelled:', notes.machineProperties);
   section('assumed:', notes.assumptions);
   section('backends, assumed present on the host:', notes.backends);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { QemuProbeError, UsageError } from '../errors.js';
 import { EMBEDDED_MACHINES_DIR } from '../load/fs.js';
-import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceBusDef, DeviceRecordDef, MachinesFile, OptionTableFile, TypesFile } from '../load/schema.js';
+import type { AccelCompatFile, BoardLayoutDef, BoardsFile, DeviceBusDef, DeviceRecordDef, MachineDef, MachinesFile, OptionTableFile, TypesFile } from '../load/schema.js';
 import { buildDefinitions, type Definitions, type ValidatedFiles } from '../load/build.js';
 import { hostKey, type BoardIds } from '../model/boards.js';
 import type { ResolvedObject } from '../resolve/result.js';
@@ -29,7 +29,7 @@ import { writeFileAtomic } from '../util/fs-atomic.js';
 import { deriveMachines } from './derive-machines.js';
 import { deriveTypes, type TypeFacts } from './derive-types.js';
 import { listProperties, listTypes, queryMachines, typesImplementing, type QmpMachine, type QmpProperty } from './qmp-introspect.js';
-import { probeBoard, probeCpuExpansions, probeDeviceClasses, probeInstanceDefaults, type BoardObject, type ProbeContext } from './probes.js';
+import { probeBoard, probeBoardVariant, probeCpuExpansions, probeDeviceClasses, probeInstanceDefaults, type BoardObject, type ProbeContext } from './probes.js';
 import { learnOptionalEntries } from './optional.js';
 import { probeDeviceHelp } from './device-help.js';
 import { probeOptionTable } from './probe-options.js';
@@ -136,13 +136,15 @@ export async function importDefinitions(opts: ImportOptions): Promise<ImportResu
   const optional = await learnOptionalEntries(ctx, intro.machines, new TypeModel(typesFile.types));
 
   const machinesFile = deriveMachines(intro.machines, { arch, qemuVersion: version, optional, typeNames });
-  const tcg = await probeBoards(ctx, machinesFile, 'tcg', opts.machineFilter);
+  const typeModel = new TypeModel(typesFile.types);
+  const tcg = await probeBoards(ctx, machinesFile, typeModel, 'tcg', opts.machineFilter);
   for (const m of machinesFile.machines) { const ids = tcg.ids.get(m.name); if (ids) m.board = ids; }
-  const kvm = await kvmBoards(ctx, machinesFile, opts);
+  const kvm = await kvmBoards(ctx, machinesFile, typeModel, opts);
   const probed: BoardsFile = {
     arch: machinesFile.arch,
     layouts: [...tcg.layouts, ...(kvm?.layouts ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)),
     ...(kvm ? { accelerators: { kvm: Object.fromEntries(kvm.ids) } } : {}),
+    ...variantsDef([['tcg', tcg.variants], ...(kvm ? [['kvm', kvm.variants] as const] : [])]),
   };
   const files = { machines: machinesFile, types: typesFile, boards: probed, accel: accelCompatFor(opts.outRoot, arch) };
   const boardsFile = await recordObservations(ctx, files, {
@@ -219,43 +221,92 @@ async function introspect(binary: string, progress: (m: string) => void, machine
 }
 
 /** Probed board layouts of one accelerator, and each machine's pair of layout ids. */
-interface ProbedBoards { layouts: BoardLayoutDef[]; ids: Map<string, BoardIds> }
-
-/** The id of a machine's layout: `pc-q35-10.0`, `pc-q35-10.0+nodefaults`, and `+kvm` after those under KVM. */
-function layoutId(machine: string, nodefaults: boolean, accel: string): string {
-  return `${machine}${nodefaults ? '+nodefaults' : ''}${accel !== 'tcg' ? `+${accel}` : ''}`;
+interface ProbedBoards {
+  layouts: BoardLayoutDef[];
+  ids: Map<string, BoardIds>;
+  /** Setting ("acpi=off") → machine → its layouts with that -machine property. */
+  variants: Map<string, Map<string, BoardIds>>;
 }
 
-async function probeBoards(ctx: ProbeContext, machines: MachinesFile, accel: string, filter?: (n: string) => boolean): Promise<ProbedBoards> {
+/**
+ * -machine settings that change what board code creates, probed alone and in
+ * every combination for every machine that has the property (hw/i386/pc_piix.c pc_init1:
+ * acpi off, no PIIX4_PM and SMBus EEPROMs; pc.c pc_basic_device_init: hpet
+ * off, no HPET; vmport off, no vmport and vmmouse). Management stacks write
+ * these (libvirt: acpi=off for a domain without <acpi/>, hpet=off for
+ * <timer name='hpet' present='no'/>, vmport=off for <vmport state='off'/>).
+ */
+export const BOARD_SETTINGS: readonly string[] = ['acpi=off', 'hpet=off', 'vmport=off'];
+
+/** The id of a machine's layout: `pc-q35-10.0`, `pc-q35-10.0+nodefaults`, `+kvm` after those under KVM, then `+acpi=off`. */
+function layoutId(machine: string, nodefaults: boolean, accel: string, setting?: string): string {
+  return `${machine}${nodefaults ? '+nodefaults' : ''}${accel !== 'tcg' ? `+${accel}` : ''}${setting !== undefined ? `+${setting}` : ''}`;
+}
+
+/** The machine as -M names it with a setting: `pc-i440fx-10.0,acpi=off`. */
+function withSetting(machine: string, setting?: string): string {
+  return setting !== undefined ? `${machine},${setting}` : machine;
+}
+
+/**
+ * Every combination of the settings, each as -machine writes it, sorted ("acpi=off,hpet=off":
+ * the key resolve looks up): libvirt writes several together (vmport=off,hpet=off on q35).
+ */
+function settingCombinations(settings: readonly string[]): string[] {
+  const sorted = [...settings].sort();
+  const out: string[] = [];
+  for (let mask = 1; mask < 1 << sorted.length; mask++) out.push(sorted.filter((_, i) => mask & (1 << i)).join(','));
+  return out;
+}
+
+/** The settings of BOARD_SETTINGS the machine's type has the property of. */
+function boardSettings(types: TypeModel, machine: MachineDef): string[] {
+  return BOARD_SETTINGS.filter((s) => types.property(machine.type, s.split('=')[0]!) !== undefined);
+}
+
+async function probeBoards(
+  ctx: ProbeContext, machines: MachinesFile, types: TypeModel, accel: string, filter?: (n: string) => boolean,
+): Promise<ProbedBoards> {
   const layouts = new Map<string, BoardLayoutDef>();
   const byContent = new Map<string, string>();
   const ids = new Map<string, BoardIds>();
+  const variants = new Map<string, Map<string, BoardIds>>();
   const selected = machines.machines.filter((m) => !filter || filter(m.name));
-  let i = 0;
-  for (const m of selected) {
-    ctx.progress(`board ${++i}/${selected.length}: ${m.name}${accel !== 'tcg' ? ` (-accel ${accel})` : ''}`);
+  const probePair = async (m: MachineDef, setting?: string): Promise<BoardIds> => {
     const pair: Record<'defaults' | 'nodefaults', string> = { defaults: '', nodefaults: '' };
     for (const variant of ['nodefaults', 'defaults'] as const) {
-      const objects = await probeBoard(ctx, m.name, variant === 'nodefaults', accel);
+      const objects = setting === undefined ? await probeBoard(ctx, m.name, variant === 'nodefaults', accel)
+        : await probeBoardVariant(ctx, m.name, setting, variant === 'nodefaults', accel);
       const key = JSON.stringify(objects);
       let id = byContent.get(key);
       if (!id) {
-        id = layoutId(m.name, variant === 'nodefaults', accel);
+        id = layoutId(m.name, variant === 'nodefaults', accel, setting);
         byContent.set(key, id);
         layouts.set(id, { id, objects: objects.map(toBoardObjectDef) });
       }
       pair[variant] = id;
     }
-    ids.set(m.name, pair);
+    return pair;
+  };
+  let i = 0;
+  for (const m of selected) {
+    const settings = settingCombinations(boardSettings(types, m));
+    ctx.progress(`board ${++i}/${selected.length}: ${m.name}${accel !== 'tcg' ? ` (-accel ${accel})` : ''}${settings.length ? `, and with ${settings.join(' / ')}` : ''}`);
+    ids.set(m.name, await probePair(m));
+    for (const setting of settings) {
+      let bySetting = variants.get(setting);
+      if (!bySetting) variants.set(setting, (bySetting = new Map()));
+      bySetting.set(m.name, await probePair(m, setting));
+    }
   }
-  return { layouts: [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), ids };
+  return { layouts: [...layouts.values()].sort((a, b) => (a.id < b.id ? -1 : 1)), ids, variants };
 }
 
 /**
  * Every board under KVM too, when /dev/kvm can be used (or `opts.kvm` says
  * so); undefined when not probed, said in the progress output.
  */
-async function kvmBoards(ctx: ProbeContext, machines: MachinesFile, opts: ImportOptions): Promise<ProbedBoards | undefined> {
+async function kvmBoards(ctx: ProbeContext, machines: MachinesFile, types: TypeModel, opts: ImportOptions): Promise<ProbedBoards | undefined> {
   if (opts.kvm === false) { ctx.progress('KVM boards: not probed (--no-kvm); the import has TCG\'s board layouts only'); return undefined; }
   const usable = kvmUsable();
   if (usable !== true) {
@@ -264,7 +315,7 @@ async function kvmBoards(ctx: ProbeContext, machines: MachinesFile, opts: Import
     return undefined;
   }
   ctx.progress('probing every board under KVM too (-accel kvm: kvm-ioapic, kvm-i8259, kvm-pit, kvmclock, kvm-apic)');
-  return probeBoards(ctx, machines, 'kvm', opts.machineFilter);
+  return probeBoards(ctx, machines, types, 'kvm', opts.machineFilter);
 }
 
 /** true when this process can open /dev/kvm read-write (what QEMU's -accel kvm needs), else why not. */
@@ -287,6 +338,8 @@ export async function recordObservations(
   filter: { machines?: (n: string) => boolean; devices?: (t: string) => boolean; cpuModels?: boolean } = {},
 ): Promise<BoardsFile> {
   const pool = new ObservedPool();
+  // The boards as probed: the variants' and KVM's passes resolve against these layouts, not the recorded ones.
+  const probedFiles: ValidatedFiles = { ...files, machines: structuredClone(files.machines) };
   const tcg = await recordBoardValues(ctx, files, pool, 'tcg', filter.machines);
   for (const m of files.machines.machines) { const ids = tcg.ids.get(m.name); if (ids) m.board = ids; }
   const boards: BoardsFile = { arch: files.boards.arch, layouts: tcg.layouts, observed: pool.all() };
@@ -295,12 +348,36 @@ export async function recordObservations(
   });
   // KVM's boards last: their records are numbered after TCG's and the devices', which thus stay as a TCG-only import writes them.
   const kvm = files.boards.accelerators?.kvm ? await recordBoardValues(ctx, files, pool, 'kvm', filter.machines, tcg.byContent) : undefined;
-  const layouts = [...tcg.layouts, ...(kvm?.layouts ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Then the boards with a -machine setting (BOARD_SETTINGS), each sharing a layout with the plain board where it shows the same.
+  const shared = new Map([...tcg.byContent, ...(kvm?.byContent ?? [])]);
+  const variants: Array<[string, Map<string, Map<string, BoardIds>>]> = [];
+  const variantLayouts: BoardLayoutDef[] = [];
+  for (const [accel, bySetting] of Object.entries(files.boards.variants ?? {})) {
+    const ids = new Map<string, Map<string, BoardIds>>();
+    for (const setting of Object.keys(bySetting).sort()) {
+      const v = await recordBoardValues(ctx, probedFiles, pool, accel, filter.machines, shared, setting);
+      variantLayouts.push(...v.layouts);
+      for (const [key, id] of v.byContent) shared.set(key, id);
+      ids.set(setting, v.ids);
+    }
+    variants.push([accel, ids]);
+  }
+  const layouts = [...tcg.layouts, ...(kvm?.layouts ?? []), ...variantLayouts].sort((a, b) => (a.id < b.id ? -1 : 1));
   const records = pool.all();
   return {
     arch: files.boards.arch, layouts, ...(records.length ? { observed: records } : {}), ...(devices.length ? { devices } : {}),
     ...(kvm ? { accelerators: { kvm: Object.fromEntries(kvm.ids) } } : {}),
+    ...variantsDef(variants),
   };
+}
+
+/** boards.json "variants" from each accelerator's probed settings (absent when none was probed). */
+function variantsDef(byAccel: ReadonlyArray<readonly [string, ReadonlyMap<string, ReadonlyMap<string, BoardIds>>]>): Pick<BoardsFile, 'variants'> {
+  const out: NonNullable<BoardsFile['variants']> = {};
+  for (const [accel, settings] of byAccel) {
+    for (const [setting, machines] of settings) (out[accel] ??= {})[setting] = Object.fromEntries(machines);
+  }
+  return Object.keys(out).length ? { variants: out } : {};
 }
 
 /** The compat model the binary implements: the OBJECT_COMPAT RFC when it has the RFC's root class. */
@@ -316,24 +393,26 @@ function binaryModel(defs: Definitions): CompatModelName {
  */
 async function recordBoardValues(
   ctx: ProbeContext, files: ValidatedFiles, pool: ObservedPool, accel: string, filter?: (n: string) => boolean,
-  shared: ReadonlyMap<string, string> = new Map(),
-): Promise<ProbedBoards & { byContent: Map<string, string> }> {
+  shared: ReadonlyMap<string, string> = new Map(), setting?: string,
+): Promise<Omit<ProbedBoards, 'variants'> & { byContent: Map<string, string> }> {
   const defs = buildDefinitions('(import)', files);
   const model = binaryModel(defs);
-  const probedIds = (name: string): BoardIds | undefined =>
-    accel === 'tcg' ? files.machines.machines.find((m) => m.name === name)?.board : files.boards.accelerators?.[accel]?.[name];
+  const probedIds = (name: string): BoardIds | undefined => (setting !== undefined ? files.boards.variants?.[accel]?.[setting]?.[name]
+    : accel === 'tcg' ? files.machines.machines.find((m) => m.name === name)?.board : files.boards.accelerators?.[accel]?.[name]);
+  const machineProps = setting?.split(',').map((kv) => kv.split('=') as [string, string]);
   const variants = files.machines.machines
     .filter((m) => probedIds(m.name) && (!filter || filter(m.name)))
     .flatMap((m) => [true, false].map((nodefaults) => ({ m, nodefaults })));
-  ctx.progress(`reading every property of every board object${accel !== 'tcg' ? ` under ${accel.toUpperCase()}` : ''} (${variants.length} boards)`);
+  ctx.progress(`reading every property of every board object${accel !== 'tcg' ? ` under ${accel.toUpperCase()}` : ''}${setting !== undefined ? ` with -machine ${setting}` : ''} (${variants.length} boards)`);
   let done = 0;
   const observed = await mapLimit(variants, ctx.concurrency ?? 2, async ({ m, nodefaults }) => {
-    const configured = resolve(defs, { machine: m.name, nodefaults, model, accel });
-    if (configured.outcome !== 'started') throw new QemuProbeError(`${m.name}: the board alone does not resolve: ${configured.error}`);
+    const configured = resolve(defs, { machine: m.name, nodefaults, model, accel, ...(machineProps ? { machineProps } : {}) });
+    if (configured.outcome !== 'started') throw new QemuProbeError(`${withSetting(m.name, setting)}: the board alone does not resolve: ${configured.error}`);
+    if (configured.boardVariant !== setting) throw new QemuProbeError(`${withSetting(m.name, setting)}: resolve did not take the board probed with ${setting}`);
     const paths = configured.objects.filter((o) => o.path !== null && !o.transient).map((o) => o.path!);
     const migration = configured.objects.find((o) => o.path === null && o.type === 'migration');
-    const shown = await observeBoard(ctx, m.name, nodefaults, paths, migration && new Map(migration.properties.map((p) => [p.name, p.type])), accel);
-    if (accel === 'kvm') await markHostDerived(ctx, defs, m.name, configured.objects, shown);
+    const shown = await observeBoard(ctx, withSetting(m.name, setting), nodefaults, paths, migration && new Map(migration.properties.map((p) => [p.name, p.type])), accel);
+    if (accel === 'kvm') await markHostDerived(ctx, defs, withSetting(m.name, setting), configured.objects, shown);
     if (++done % 10 === 0 || done === variants.length) ctx.progress(`  board values ${done}/${variants.length}`);
     const buses = new Map([...shown].filter(([, o]) => o.buses?.length).map(([path, o]) => [path, o.buses!]));
     return { deltas: valueDeltas(defs.types, configured.objects, shown), buses };
@@ -348,7 +427,7 @@ async function recordBoardValues(
     const key = JSON.stringify(layout.objects);
     let id = byContent.get(key) ?? shared.get(key);
     if (!id) {
-      id = layoutId(m.name, nodefaults, accel);
+      id = layoutId(m.name, nodefaults, accel, setting);
       layouts.set(id, { ...layout, id });
     }
     byContent.set(key, id);
@@ -620,9 +699,9 @@ function accelCompatFor(outRoot: string, arch: string): AccelCompatFile {
 
 /** boards.json of a partial import: what it covers, in the schema's key order (after devices, before accelerators). */
 export function withCoverage(boards: BoardsFile, coverage: { machines?: string; devices?: string }): BoardsFile {
-  const { accelerators, ...rest } = boards;
+  const { accelerators, variants, ...rest } = boards;
   return { ...rest, coverage: { ...(coverage.machines !== undefined ? { machines: coverage.machines } : {}), ...(coverage.devices !== undefined ? { devices: coverage.devices } : {}) },
-    ...(accelerators ? { accelerators } : {}) };
+    ...(accelerators ? { accelerators } : {}), ...(variants ? { variants } : {}) };
 }
 
 function toBoardObjectDef(o: BoardObject): BoardLayoutDef['objects'][number] {

@@ -128,12 +128,23 @@ export function busChild(p: { name: string; type: string }, cat: TypeCatalogue):
   return t && isA(cat, t, 'bus') ? { name: p.name, type: t } : null;
 }
 
+async function hasHotplugHandler(qmp: QmpSession, bus: string): Promise<boolean> {
+  try {
+    const handler = await qmp.execute('qom-get', { path: bus, property: 'hotplug-handler' });
+    return typeof handler === 'string' && handler !== '';
+  } catch (e) {
+    if (!(e instanceof QmpError)) throw e;
+    return true; // not readable: nothing learned, nothing recorded
+  }
+}
+
 async function readObject(qmp: QmpSession, path: string, cat: TypeCatalogue): Promise<{ properties: Map<string, ObservedProperty>; buses: BusDef[] }> {
   const props = new Map<string, ObservedProperty>();
   const buses: BusDef[] = [];
   for (const p of (await qmp.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
     const bus = busChild(p, cat);
-    if (bus) buses.push(bus);
+    // qbus_is_hotpluggable: a bus without a hotplug handler (pc's pci.0 without ACPI) makes every device on it not hotpluggable.
+    if (bus) buses.push(await hasHotplugHandler(qmp, `${path}/${p.name}`) ? bus : { ...bus, hotpluggable: false });
     if (p.type.startsWith('child<')) continue; // the children are objects of their own
     try {
       const value = toObservedValue(await qmp.execute('qom-get', { path, property: p.name }));

@@ -37,6 +37,59 @@ export async function probeBoard(ctx: ProbeContext, machine: string, nodefaults:
   return result;
 }
 
+/**
+ * The board with -machine settings (`settings`: "acpi=off,hpet=off") that
+ * only leave objects out (board code skips them; pc_init1 without ACPI, no
+ * HPET, no vmport): the plain board's creation order holds for what remains,
+ * so one start shows the board: each remaining object is matched to the
+ * plain board's by type in /machine/unattached/device[N] order (QEMU numbers
+ * them anew, in realize order). A board that has anything the plain one has
+ * not is probed in full.
+ */
+export async function probeBoardVariant(ctx: ProbeContext, machine: string, settings: string, nodefaults: boolean, accel = 'tcg'): Promise<BoardObject[]> {
+  const plain = await probeBoard(ctx, machine, nodefaults, accel);
+  const cat = await typeCatalogue(ctx);
+  const probe: Probe = { ctx, cat, drivers: concreteDevices(cat), launches: { count: 0 } };
+  const tree = await treeOf(probe, boardArgs(`${machine},${settings}`, nodefaults, accel));
+  const derived = withoutLeftOut(plain, tree);
+  if (derived) return derived;
+  ctx.progress(`  ${machine},${settings}: the board has objects the plain one has not; probing it in full`);
+  return probeBoard(ctx, `${machine},${settings}`, nodefaults, accel);
+}
+
+const UNATTACHED = /^\/machine\/unattached\/device\[(\d+)\]/;
+
+/** The plain board without what `tree` leaves out, renumbered as `tree` shows; null when `tree` has more. */
+export function withoutLeftOut(plain: readonly BoardObject[], tree: readonly TreeObject[]): BoardObject[] | null {
+  const roots = (paths: Array<{ path: string | null; type: string }>) => paths
+    .flatMap((o) => { const m = o.path !== null ? UNATTACHED.exec(o.path) : null; return m && m[0] === o.path ? [{ n: Number(m[1]), type: o.type }] : []; })
+    .sort((a, b) => a.n - b.n);
+  const before = roots([...plain]);
+  const after = roots([...tree]);
+  // Each remaining root is the next plain root of its type: a subsequence, in order.
+  const renumber = new Map<number, number>();
+  let j = 0;
+  for (const r of before) if (j < after.length && after[j]!.type === r.type) renumber.set(r.n, after[j++]!.n);
+  if (j < after.length) return null;
+  const shown = new Map(tree.map((o) => [o.path, o.type]));
+  const out: BoardObject[] = [];
+  const used = new Set<string>();
+  for (const o of plain) {
+    if (o.path === null) { out.push(o); continue; }
+    const m = UNATTACHED.exec(o.path);
+    let path = o.path;
+    if (m) {
+      const to = renumber.get(Number(m[1]));
+      if (to === undefined) continue;
+      path = `/machine/unattached/device[${to}]${o.path.slice(m[0].length)}`;
+    }
+    if (shown.get(path) !== o.type) continue;
+    used.add(path);
+    out.push({ ...o, path });
+  }
+  return tree.every((o) => used.has(o.path)) ? out : null;
+}
+
 /** Cached per binary, machine, variant and accelerator: same binary, same answer. */
 const boards = new Map<string, Promise<BoardObject[]>>();
 

@@ -31,6 +31,6 @@ export interface BoardObject {
   lowerBound?: true;
 }
 
-export { probeBoard } from './probe-board.js';
+export { probeBoard, probeBoardVariant } from './probe-board.js';
 export { probeDeviceClasses } from './probe-classes.js';
 export { probeCpuExpansions, probeInstanceDefaults } from './probe-defaults.js';

@@ -29,17 +29,18 @@ export interface DefinitionSources {
 
 export interface ValidatedFiles { machines: MachinesFile; types: TypesFile; boards: BoardsFile; accel: AccelCompatFile }
 
-export function buildDefinitions(dir: string, files: ValidatedFiles): Definitions {
+/** `compact`: board records kept as JSON text until used (for the start-up snapshot; see linkBoards). */
+export function buildDefinitions(dir: string, files: ValidatedFiles, opts: { compact?: boolean } = {}): Definitions {
   let boards: LinkedBoards;
   try {
-    boards = linkBoards(files.boards);
+    boards = linkBoards(files.boards, opts);
   } catch (e) {
     if (e instanceof BoardModelError) throw new DefinitionError('boards', { file: `${dir}/boards.json` }, e.message);
     throw e;
   }
   let machines: MachineModel;
   try {
-    machines = new MachineModel(files.machines, boards.layouts, boards.accelBoards, boards.machinesCovered);
+    machines = new MachineModel(files.machines, boards.layouts, boards.accelBoards, boards.machinesCovered, boards.variantBoards);
   } catch (e) {
     if (e instanceof MachineModelError) throw new DefinitionError('machines', { file: `${dir}/machines.json` }, e.message);
     throw e;

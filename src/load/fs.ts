@@ -49,7 +49,7 @@ const definitionFiles = (dir: string): string[] => REQUIRED_FILES.map((name) => 
  */
 export async function preloadEmbeddedDefinitions(arch: string = DEFAULT_ARCH): Promise<void> {
   const dir = definitionDir({ arch });
-  keepPreloaded(PRELOAD_KIND, definitionFiles(dir), await readAndBuild(dir));
+  keepPreloaded(PRELOAD_KIND, definitionFiles(dir), await readAndBuild(dir, { compact: true }));
 }
 
 /** Whether the embedded definitions of `arch` are in memory and their files unchanged since. */
@@ -57,7 +57,7 @@ export function embeddedDefinitionsPreloaded(arch: string = DEFAULT_ARCH): boole
   return preloaded(PRELOAD_KIND, definitionFiles(definitionDir({ arch }))) !== undefined;
 }
 
-async function readAndBuild(dir: string): Promise<Definitions> {
+async function readAndBuild(dir: string, opts: { compact?: boolean } = {}): Promise<Definitions> {
   const src = readDefinitionSources(dir);
   const checks = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
   if (checks) {
@@ -72,7 +72,7 @@ async function readAndBuild(dir: string): Promise<Definitions> {
       return buildDefinitions(src.dir, {
         machines: parsed.get('machines.json'), types: parsed.get('types.json'),
         boards: parsed.get('boards.json'), accel: parsed.get('accel-compat.json'),
-      } as ValidatedFiles);
+      } as ValidatedFiles, opts);
     }
   }
   const { loadDefinitions } = await import('./loader.js');

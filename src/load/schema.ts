@@ -110,6 +110,8 @@ export const ObservedValueSchema = z.union([
 export const BusSchema = z.strictObject({
   name: name.describe('The bus name, also its child property name: pcie.0, ide.2, usb-bus.0'),
   type: name.describe('QOM type of the bus: PCIE, IDE, usb-bus, ...'),
+  hotpluggable: z.literal(false).optional().describe(
+    'false: the bus has no hotplug handler (its hotplug-handler link is empty), so no device on it shows hotpluggable; absent: it has one, or was not read'),
 });
 
 export const BoardObjectSchema = z.strictObject({
@@ -193,6 +195,12 @@ export const BoardsFileSchema = z.strictObject({
   }))).optional().describe(
     'Board layouts probed under another accelerator than TCG (machines.json\'s "board" is TCG\'s): accelerator name (kvm) → ' +
     'machine → layout ids. A machine missing here has only its TCG layout'),
+  variants: z.record(name, z.record(z.string(), z.record(name, z.strictObject({
+    defaults: name.describe('Board layout id without -nodefaults with this machine property'),
+    nodefaults: name.describe('Board layout id with -nodefaults with this machine property'),
+  })))).optional().describe(
+    'Board layouts probed with a -machine property that changes the board (acpi=off, hpet=off, vmport=off): accelerator name ' +
+    '(tcg, kvm) → "property=value" → machine → layout ids. A machine or setting missing here was not probed'),
 });
 
 export const AccelCompatFileSchema = z.strictObject({

@@ -108,9 +108,17 @@ export interface BoardIds { readonly defaults: string; readonly nodefaults: stri
 /** Accelerator name → machine → its layouts under that accelerator (boards.json "accelerators"; TCG's are machines.json's). */
 export type AccelBoards = ReadonlyMap<string, ReadonlyMap<string, BoardIds>>;
 
+/**
+ * Accelerator name → "property=value" → machine → its layouts probed with
+ * that -machine property (boards.json "variants"): the board code the
+ * property changes (acpi=off on pc: no PIIX4_PM and its SMBus EEPROMs).
+ */
+export type VariantBoards = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, BoardIds>>>;
+
 export interface LinkedBoards {
   layouts: Lookup<BoardLayout>;
   accelBoards: AccelBoards;
+  variantBoards: VariantBoards;
   /** The --machines expression of a partial import (boards.json coverage), which says why a machine has no layout. */
   machinesCovered?: string;
   /** recordKey(option, type, host) → what QEMU does with it alone. */
@@ -134,17 +142,29 @@ class LazyMap<D, V> implements Lookup<V> {
 }
 
 /**
+ * A definition kept as it came, or (compact) as its JSON text, parsed when
+ * first used: a start-up snapshot holding a few thousand strings restores
+ * faster than one holding their object graphs, and a run reads a handful.
+ */
+type Kept<T> = T | string;
+const keep = <T>(compact: boolean, d: T): Kept<T> => (compact ? JSON.stringify(d) : d);
+const use = <T>(d: Kept<T>): T => (typeof d === 'string' ? JSON.parse(d) as T : d);
+
+/**
  * The layouts and lone records of a boards.json, with their observed records
  * linked in when first asked for. Every reference is checked here, so a
- * dangling one is a definition error at load, not at use.
+ * dangling one is a definition error at load, not at use. `compact` keeps
+ * the definitions as JSON text until used (the start-up snapshot's builder).
  */
-export function linkBoards(file: BoardsFile): LinkedBoards {
-  const recordDefs = new Map((file.observed ?? []).map((r) => [r.id, r]));
+export function linkBoards(file: BoardsFile, opts: { compact?: boolean } = {}): LinkedBoards {
+  const compact = opts.compact ?? false;
+  const recordIds = new Set((file.observed ?? []).map((r) => r.id));
+  const recordDefs = new Map((file.observed ?? []).map((r) => [r.id, keep(compact, r)]));
   const made = new Map<string, ObservedRecord>();
   const record = (id: string): ObservedRecord => {
     let r = made.get(id);
     if (!r) {
-      const d = recordDefs.get(id)!;
+      const d = use(recordDefs.get(id)!);
       r = {
         values: d.values ?? {}, instanceProperties: d.instanceProperties ?? {}, volatile: d.volatile ?? [], hostDerived: d.hostDerived ?? [], accelDefaults: d.accelDefaults ?? [],
         ...(d.configured ? { configured: d.configured } : {}),
@@ -154,7 +174,7 @@ export function linkBoards(file: BoardsFile): LinkedBoards {
     return r;
   };
   const known = (id: string, where: string): void => {
-    if (!recordDefs.has(id)) throw new BoardModelError(`${where} refers to observed record '${id}', which does not exist`);
+    if (!recordIds.has(id)) throw new BoardModelError(`${where} refers to observed record '${id}', which does not exist`);
   };
   for (const l of file.layouts) for (const o of l.objects) if (o.observed !== undefined) known(o.observed, `layout '${l.id}': object ${o.path ?? o.type}`);
   for (const d of file.devices ?? []) for (const o of d.objects) known(o.observed, `${d.option} record ${d.type} on ${d.host}`);
@@ -171,19 +191,39 @@ export function linkBoards(file: BoardsFile): LinkedBoards {
     accelBoards.set(accel, byMachine);
   }
 
-  const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, l])), (l): BoardLayout => ({
-    id: l.id,
-    objects: l.objects.map((o): BoardObject => {
-      const base: BoardObject = o.transient ? { path: o.path, type: o.type, transient: true } : { path: o.path, type: o.type };
-      return { ...base, ...(o.observed !== undefined ? { observed: record(o.observed) } : {}), ...(o.buses ? { buses: o.buses } : {}) };
-    }),
-  }));
-  const devices = new LazyMap(new Map((file.devices ?? []).map((d) => [recordKey(d.option, d.type, d.host), d])), (d): LoneRecord => {
+  const variantBoards = new Map<string, Map<string, Map<string, BoardIds>>>();
+  for (const [accel, settings] of Object.entries(file.variants ?? {})) {
+    const bySetting = new Map<string, Map<string, BoardIds>>();
+    for (const [setting, machines] of Object.entries(settings)) {
+      const byMachine = new Map<string, BoardIds>();
+      for (const [machine, ids] of Object.entries(machines)) {
+        for (const id of [ids.defaults, ids.nodefaults]) {
+          if (!layoutIds.has(id)) throw new BoardModelError(`variants.${accel}.${setting}.${machine} refers to board layout '${id}', which does not exist`);
+        }
+        byMachine.set(machine, { defaults: ids.defaults, nodefaults: ids.nodefaults });
+      }
+      bySetting.set(setting, byMachine);
+    }
+    variantBoards.set(accel, bySetting);
+  }
+
+  const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, keep(compact, l)])), (kept): BoardLayout => {
+    const l = use(kept);
+    return {
+      id: l.id,
+      objects: l.objects.map((o): BoardObject => {
+        const base: BoardObject = o.transient ? { path: o.path, type: o.type, transient: true } : { path: o.path, type: o.type };
+        return { ...base, ...(o.observed !== undefined ? { observed: record(o.observed) } : {}), ...(o.buses ? { buses: o.buses } : {}) };
+      }),
+    };
+  });
+  const devices = new LazyMap(new Map((file.devices ?? []).map((d) => [recordKey(d.option, d.type, d.host), keep(compact, d)])), (kept): LoneRecord => {
+    const d = use(kept);
     const objects = new Map(d.objects.map((o) => [o.path, record(o.observed)]));
     return {
       objects, ...(d.refused !== undefined ? { refused: d.refused } : {}), ...(d.warnings ? { warnings: d.warnings } : {}),
       ...(d.buses ? { buses: d.buses } : {}), ...(d.providers ? { providers: d.providers } : {}), ...(d.requires ? { requires: d.requires } : {}),
     };
   });
-  return { layouts, accelBoards, devices, ...(file.coverage?.machines !== undefined ? { machinesCovered: file.coverage.machines } : {}) };
+  return { layouts, accelBoards, variantBoards, devices, ...(file.coverage?.machines !== undefined ? { machinesCovered: file.coverage.machines } : {}) };
 }

@@ -4,7 +4,7 @@
  * followed by its own, exactly as QEMU's *_machine_X_Y_options() build it.
  */
 import type { CompatEntryDef, MachineDef, MachinesFile } from '../load/schema.js';
-import type { AccelBoards, BoardLayout, Lookup } from './boards.js';
+import type { AccelBoards, BoardLayout, Lookup, VariantBoards } from './boards.js';
 
 export interface CompatEntry {
   readonly driver: string;
@@ -54,6 +54,7 @@ export class MachineModel {
     file: MachinesFile, readonly layouts: Lookup<BoardLayout> = new Map(), private readonly accelBoards: AccelBoards = new Map(),
     /** The --machines expression of a partial import (boards.json coverage). */
     private readonly machinesCovered?: string,
+    private readonly variantBoards: VariantBoards = new Map(),
   ) {
     this.arch = file.arch;
     this.compatListsKnown = file.qemu?.compatProps !== false;
@@ -151,9 +152,20 @@ export class MachineModel {
   }
 
   /** The machine's board layout as probed under TCG (machines.json), or under `accel` when given. */
-  boardLayout(name: string, nodefaults: boolean, accel = 'tcg'): BoardLayout | undefined {
-    const board = accel === 'tcg' ? this.machines.get(name)?.board : this.accelBoards.get(accel)?.get(name);
+  boardLayout(name: string, nodefaults: boolean, accel = 'tcg', variant?: string): BoardLayout | undefined {
+    const board = variant !== undefined ? this.variantBoards.get(accel)?.get(variant)?.get(name)
+      : accel === 'tcg' ? this.machines.get(name)?.board : this.accelBoards.get(accel)?.get(name);
     return board ? this.layouts.get(nodefaults ? board.nodefaults : board.defaults) : undefined;
+  }
+
+  /** The -machine settings ("acpi=off") whose board was probed for some machine under `accel`. */
+  allBoardVariants(accel = 'tcg'): string[] {
+    return [...(this.variantBoards.get(accel)?.keys() ?? [])].sort();
+  }
+
+  /** The -machine settings ("acpi=off") whose board was probed for the machine under `accel`. */
+  boardVariants(name: string, accel = 'tcg'): string[] {
+    return [...(this.variantBoards.get(accel) ?? [])].filter(([, machines]) => machines.has(name)).map(([setting]) => setting).sort();
   }
 
   /** Why the machine has no board layout (undefined when it has one). */

@@ -67,7 +67,7 @@ export class BusPlacement {
   boardRealized(objects: readonly ResolvedObject[]): void {
     for (const [owner, buses] of this.board) {
       const type = objects.find((o) => o.path === owner)?.type ?? 'object';
-      for (const b of buses) this.tree.addBus({ path: owner, type, fromDevice: false }, b.name, b.type, `${owner}/${b.name}`);
+      for (const b of buses) this.tree.addBus({ path: owner, type, fromDevice: false }, b.name, b.type, `${owner}/${b.name}`, false, b.hotpluggable);
     }
     for (const o of objects) this.plugByParentBus(o);
   }
@@ -177,8 +177,9 @@ export class BusPlacement {
    * What a device shows that depends on its bus, where the bus is not the
    * one its record was taken on:
    * - `hotpluggable`: the class's flag, on a bus a -device created (root and
-   *   downstream ports, bridges and controllers take hotplug); on a board bus the
-   *   record's value holds;
+   *   downstream ports, bridges and controllers take hotplug); false on a board
+   *   bus without a hotplug handler (pc's pci.0 without ACPI); else the record's
+   *   value holds;
    * - an IDE device's unit and serial (ideUnit);
    * - a virtio PCI device's `disable-legacy=auto` is on behind a PCI Express port
    *   (virtio_pci_realize: a PCIe device not on a root bus is modern-only), off elsewhere.
@@ -186,6 +187,7 @@ export class BusPlacement {
   private busDerived(obj: PlacedObject, bus: BusNode): void {
     const type = obj.result.type;
     if (bus.fromDevice) obj.showDerived('hotpluggable', this.types.get(type)?.hotpluggable !== false);
+    else if (bus.hotpluggable === false) obj.showDerived('hotpluggable', false);
     if (this.types.isA(type, 'ide-device')) ideUnit(obj, bus);
     if (this.types.isA(type, 'virtio-pci') && obj.configuredValue('disable-legacy') === 'auto') {
       const behindPort = this.types.isA(bus.type, 'PCIE') && !this.types.isA(bus.ownerType, 'pci-host-bridge');

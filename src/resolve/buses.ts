@@ -25,6 +25,8 @@ export interface BusNode {
   readonly ownerType: string;
   /** A -device created it (board buses are as QEMU showed them at import). */
   readonly fromDevice: boolean;
+  /** false: a board bus without a hotplug handler (as QEMU showed it at import). */
+  readonly hotpluggable?: false;
   /** Not seen: assumed to exist (its path is a placeholder). */
   readonly assumed?: true;
   /** Its place among its owner's buses (an IDE controller's bus_id: ide.1 of piix is 1). */
@@ -52,10 +54,11 @@ export class BusTree {
   constructor(private readonly types: TypeModel) {}
 
   /** A bus an object carries, with its name and type. */
-  addBus(owner: { path: string; type: string; fromDevice: boolean }, name: string, type: string, path: string, assumed = false): BusNode {
+  addBus(owner: { path: string; type: string; fromDevice: boolean }, name: string, type: string, path: string, assumed = false, hotpluggable?: false): BusNode {
     const carrier = this.deviceNode(owner.path);
     const node: BusNode = {
       name, type, path, ownerType: owner.type, fromDevice: owner.fromDevice, devices: [], index: carrier.buses.length, ...(assumed ? { assumed: true as const } : {}),
+      ...(hotpluggable === false ? { hotpluggable } : {}),
     };
     this.buses.set(path, node);
     carrier.buses.push(node);

@@ -21,6 +21,7 @@ import { isLateObjectType } from './late-objects.js';
 import { RealizeState, realizeCheck } from './realize.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { HOST_CPU_MODELS, hostCpuRecord, kvmModelRecord } from './cpu-records.js';
+import { boardVariant } from './board-variant.js';
 import { machineMemory, type MemoryKeys } from './memory.js';
 import { boardFamily, GuestRam } from './guest-ram.js';
 import { machineSmp, threadsPerPackage, type SmpClass, type SmpTopology } from './smp.js';
@@ -95,8 +96,11 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const warnings: string[] = [];
   const objects: ResolvedObject[] = [];
   const assumptions: string[] = [];
-  const done = (error: string | null, outcome: Outcome): ResolveResult =>
-    ({ machine: machine.name, model: model.name, objects, warnings, error, outcome, ...(assumptions.length ? { assumptions } : {}) });
+  let boardSetting: string | undefined;
+  const done = (error: string | null, outcome: Outcome): ResolveResult => ({
+    machine: machine.name, model: model.name, objects, warnings, error, outcome,
+    ...(boardSetting ? { boardVariant: boardSetting } : {}), ...(assumptions.length ? { assumptions } : {}),
+  });
 
   const cmdline = parseCommandLine(req.options ?? [], req.accel ?? 'tcg', model.types);
   warnings.push(...cmdline.warnings);
@@ -116,6 +120,12 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
 
   const cpu = req.cpu !== undefined ? parseCpuOption(req.cpu, defs.arch, model.types) : undefined;
   const boardAccel = boardAccelerator(defs, machine.name, cmdline.accel.name, cpu, assumptions);
+  const board = boardVariant(defs.machines, machine.name, boardAccel, req.machineProps ?? []);
+  boardSetting = board.variant;
+  if (board.unprobed.length) {
+    assumptions.push(`-machine ${board.unprobed.join(',')}: the board with ${board.unprobed.length > 1 ? 'these settings' : 'this setting'} was not probed for ${machine.name}; `
+      + `the answer shows the board without ${board.unprobed.length > 1 ? 'them' : 'it'}`);
+  }
   const irqchip = irqchipMode(cmdline.accel, req.sugar ?? []);
   if (boardAccel !== 'tcg' && irqchip !== undefined) {
     assumptions.push(`kernel-irqchip=${irqchip}: the board was probed under ${boardAccel.toUpperCase()} with the machine's default irqchip; with another mode QEMU `
@@ -130,7 +140,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   const nodefaults = req.nodefaults ?? false;
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
-    const plan = planObjects(defs, model, cmdline, { machine: machine.name, accel: boardAccel }, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
+    const plan = planObjects(defs, model, cmdline, { machine: machine.name, accel: boardAccel, ...(board.variant ? { variant: board.variant } : {}) }, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
     const boardTypes = plan.flatMap((p) => (typeof p === 'object' && 'origin' in p && p.origin === 'board' ? [p.type] : []));
     const family = boardFamily(machine.type, boardTypes, model.types);
     ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, ramBackend, boardAccel === 'tcg');
@@ -273,13 +283,13 @@ function irqchipMode(accel: CommandLine['accel'], sugar: NonNullable<ResolveRequ
 
 /** Objects in the order QEMU creates them, with the deprecation warning's place. */
 function planObjects(
-  defs: Definitions, model: CompatModel, cmd: CommandLine, board0: { machine: string; accel: string }, host: string, nodefaults: boolean, network: Network,
+  defs: Definitions, model: CompatModel, cmd: CommandLine, board0: { machine: string; accel: string; variant?: string }, host: string, nodefaults: boolean, network: Network,
   ownRam: boolean, smp: SmpTopology, cpu?: CpuOption,
 ): PlanStep[] {
   const types = model.types;
   const machine = board0.machine;
-  const layoutNd = defs.machines.boardLayout(machine, true, board0.accel);
-  const layoutDf = defs.machines.boardLayout(machine, false, board0.accel);
+  const layoutNd = defs.machines.boardLayout(machine, true, board0.accel, board0.variant);
+  const layoutDf = defs.machines.boardLayout(machine, false, board0.accel, board0.variant);
   let board: PlannedObject[] = [];
   if (nodefaults && layoutNd) board = boardObjects(layoutNd, undefined, new Set());
   else if (layoutDf) {

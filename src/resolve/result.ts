@@ -84,6 +84,8 @@ export interface ResolveResult {
   /** The fatal message QEMU prints (location prefix included), or null. */
   error: string | null;
   outcome: Outcome;
+  /** The -machine setting whose probed board the answer shows ("acpi=off"; boards.json variants). */
+  boardVariant?: string;
   /** Where the answer rests on an assumption (a bus taken to come from a device whose buses are not known). */
   assumptions?: string[];
 }
