@@ -37,8 +37,8 @@ const part = read(from, 'boards.json');
 const full = read(to, 'boards.json');
 
 const key = (r) => `${r.option}\u0000${r.type}\u0000${r.host}`;
-const fullMachine = new Map(full.devices.map((r) => [r.host, r.machine]));
-for (const r of part.devices) {
+const fullMachine = new Map((full.devices ?? []).map((r) => [r.host, r.machine]));
+for (const r of part.devices ?? []) {
   const want = fullMachine.get(r.host);
   if (want !== undefined && want !== r.machine) {
     process.stderr.write(`merge-lone-records: ${r.type} was recorded on ${r.machine}, the target's records of ${r.host} on ${want}\n`);
@@ -50,11 +50,11 @@ for (const r of part.devices) {
 const content = ({ id: _id, ...rest }) => JSON.stringify(rest);
 const typeOf = (id) => id.slice(0, id.lastIndexOf('#'));
 const numOf = (id) => Number(id.slice(id.lastIndexOf('#') + 1));
-const pool = new Map(full.observed.map((o) => [o.id, o]));
-const byContent = new Map(full.observed.map((o) => [`${typeOf(o.id)}\u0000${content(o)}`, o.id]));
+const pool = new Map((full.observed ?? []).map((o) => [o.id, o]));
+const byContent = new Map((full.observed ?? []).map((o) => [`${typeOf(o.id)}\u0000${content(o)}`, o.id]));
 const nextNum = new Map();
-for (const o of full.observed) nextNum.set(typeOf(o.id), Math.max(nextNum.get(typeOf(o.id)) ?? 0, numOf(o.id)));
-const partObserved = new Map(part.observed.map((o) => [o.id, o]));
+for (const o of full.observed ?? []) nextNum.set(typeOf(o.id), Math.max(nextNum.get(typeOf(o.id)) ?? 0, numOf(o.id)));
+const partObserved = new Map((part.observed ?? []).map((o) => [o.id, o]));
 const adopt = (id) => {
   const o = partObserved.get(id);
   const type = typeOf(id);
@@ -69,10 +69,10 @@ const adopt = (id) => {
   return nid;
 };
 
-const merged = new Map(full.devices.map((r) => [key(r), r]));
+const merged = new Map((full.devices ?? []).map((r) => [key(r), r]));
 let replaced = 0;
 let added = 0;
-for (const r of part.devices) {
+for (const r of part.devices ?? []) {
   if (merged.has(key(r))) replaced++; else added++;
   merged.set(key(r), { ...r, objects: r.objects.map((o) => ({ ...o, observed: adopt(o.observed) })) });
 }
@@ -102,4 +102,4 @@ const target = join(to, 'boards.json');
 const tmp = `${target}.${process.pid}.tmp`;
 writeFileSync(tmp, formatJson(out));
 renameSync(tmp, target);
-process.stdout.write(`merged ${part.devices.length} lone records into ${target}: ${replaced} replaced, ${added} added; ${observed.length} observed records\n`);
+process.stdout.write(`merged ${(part.devices ?? []).length} lone records into ${target}: ${replaced} replaced, ${added} added; ${observed.length} observed records\n`);

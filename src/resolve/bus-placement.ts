@@ -178,8 +178,8 @@ export class BusPlacement {
    * one its record was taken on:
    * - `hotpluggable`: the class's flag, on a bus a -device created (root and
    *   downstream ports, bridges and controllers take hotplug); false on a board
-   *   bus without a hotplug handler (pc's pci.0 without ACPI); else the record's
-   *   value holds;
+   *   PCI bus without a hotplug handler (pc's pci.0 without ACPI); else the
+   *   record's value holds;
    * - an IDE device's unit and serial (ideUnit);
    * - a virtio PCI device's `disable-legacy=auto` is on behind a PCI Express port
    *   (virtio_pci_realize: a PCIe device not on a root bus is modern-only), off elsewhere.
@@ -187,7 +187,9 @@ export class BusPlacement {
   private busDerived(obj: PlacedObject, bus: BusNode): void {
     const type = obj.result.type;
     if (bus.fromDevice) obj.showDerived('hotpluggable', this.types.get(type)?.hotpluggable !== false);
-    else if (bus.hotpluggable === false) obj.showDerived('hotpluggable', false);
+    // A device's record was taken on the reference board's bus of its kind; a PCI bus there has a
+    // hotplug handler, which a board setting can take away (pc's pci.0 without ACPI).
+    else if (bus.hotpluggable === false && this.types.isA(bus.type, 'PCI')) obj.showDerived('hotpluggable', false);
     if (this.types.isA(type, 'ide-device')) ideUnit(obj, bus);
     if (this.types.isA(type, 'virtio-pci') && obj.configuredValue('disable-legacy') === 'auto') {
       const behindPort = this.types.isA(bus.type, 'PCIE') && !this.types.isA(bus.ownerType, 'pci-host-bridge');

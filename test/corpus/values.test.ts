@@ -82,23 +82,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
     applies: (l, m) => l.kvm && !message(m),
   },
   {
-    cause: '-machine acpi=off on pc: no PIIX4_PM, its SMBus EEPROMs, ACPI PCI hotplug', kind: 'model',
-    // hw/i386/pc_piix.c pc_init1: with acpi off, no piix4_pm_init (PIIX4_PM and its i2c bus with the SPD
-    // smbus-eeprom devices), PIIX3 has-acpi=false, and pci.0 has no ACPI hotplug handler (hotpluggable=false).
-    reason: 'pc\'s board without ACPI was not probed: resolve creates PIIX4_PM and the EEPROMs, and keeps PCI hotplug',
-    applies: (l, m) => machineArg(l, /(^|,)acpi=off(,|$)/) && !machineArg(l, /^(pc-)?q35|^type=(pc-)?q35/)
-      && (/^object \S+ \((PIIX4_PM|smbus-eeprom)\): resolve has it/.test(m) || value(/^PIIX3$/, /^has-acpi$/)(m)
-        || (/ hotpluggable: resolve true, QEMU false$/.test(m) && /^value \/machine\/peripheral\//.test(m))
-        || /^warnings:[\s\S]*global PIIX4_PM\.\S+ not used/.test(m)),
-  },
-  {
-    cause: '-machine hpet=off: the board without its HPET', kind: 'model',
-    // hw/i386/pc.c pc_basic_device_init: no hpet device, so every later board device is one number down
-    // (/machine/unattached/device[N]) and the PIT/RTC IRQ wiring differs.
-    reason: 'the board layout without HPET was not probed: resolve keeps the HPET and the TCG board\'s numbering',
-    applies: (l, m) => machineArg(l, /(^|,)hpet=off(,|$)/) && boardObject(m),
-  },
-  {
     cause: '-numa: nodes not modelled', kind: 'model',
     // hw/core/numa.c, hw/i386/x86-common.c: CPUs get node-id from -numa cpu/node cpus=; with memdev= nodes the
     // machine RAM is the nodes' backends (no /objects/pc.ram of the -m size; ram-mem is /machine/pc.ram[0]).

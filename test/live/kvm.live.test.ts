@@ -58,6 +58,9 @@ const lines: Scenario[] = [
   { machine: 'pc-q35-10.0', nodefaults: true, options: [], cpu: 'qemu64,x2apic=off,kvmclock=off' },
   { machine: 'pc-q35-10.0', nodefaults: true, options: [g('qemu64-x86_64-cpu.x2apic=off')] },
   { machine: 'pc-i440fx-10.0', nodefaults: true, options: [], cpu: 'qemu64,kvmclock=off' },
+  // -machine settings that change the board, probed under KVM too (boards.json variants.kvm)
+  { machine: 'pc-q35-10.0', nodefaults: false, options: [], extra: ['-machine', 'pc-q35-10.0,usb=off,vmport=off,hpet=off,acpi=on'] },
+  { machine: 'pc-i440fx-10.0', nodefaults: true, options: [], extra: ['-machine', 'pc-i440fx-10.0,acpi=off'] },
   // Named models under KVM: their TCG record carried over (src/resolve/cpu-records.ts kvmModelRecord).
   { machine: 'pc-q35-10.0', nodefaults: true, options: [], cpu: 'Haswell' },
   { machine: 'pc-q35-10.0', nodefaults: true, options: [], cpu: 'EPYC,svm=on,x2apic=off' },
