@@ -7,6 +7,7 @@
  * (boards.json "variants"), and the answer uses that board. Pure: no I/O.
  */
 import type { MachineModel } from '../model/machines.js';
+import { parseQapiBool } from './values.js';
 
 export interface BoardVariant {
   /** The probed setting the answer's board has ("acpi=off"), if any. */
@@ -15,8 +16,11 @@ export interface BoardVariant {
   unprobed: string[];
 }
 
-/** QEMU's spellings of a boolean (qapi's bool visitor, and OnOffAuto's on/off). */
-const BOOL_SPELLING: Readonly<Record<string, string>> = { on: 'on', yes: 'on', true: 'on', y: 'on', off: 'off', no: 'off', false: 'off', n: 'off' };
+/** A boolean in any of qapi_bool_parse's spellings as on/off (OnOffAuto's spelling); other values as given. */
+function onOff(v: string): string {
+  const b = parseQapiBool(v.toLowerCase());
+  return b === null ? v : b ? 'on' : 'off';
+}
 
 /**
  * The board variant of a line: its -machine properties (the last of each
@@ -32,7 +36,7 @@ export function boardVariant(
   // A variant's key is its settings, sorted, joined as -machine writes them.
   const known = new Set(probed.flatMap((k) => k.split(',')));
   const last = new Map<string, string>();
-  for (const [k, v] of props) last.set(k, `${k}=${BOOL_SPELLING[v.toLowerCase()] ?? v}`);
+  for (const [k, v] of props) last.set(k, `${k}=${onOff(v)}`);
   const asked = [...last.values()].filter((s) => known.has(s)).sort();
   if (!asked.length) return { unprobed: [] };
   const key = asked.join(',');
