@@ -39,7 +39,10 @@ export async function buildSnapshot(blob: string): Promise<void> {
   try {
     // Built and tried under the V8 flags the bin starts it with: node refuses a blob under others.
     const flags = snapshotKey().flags;
-    ok = (await run([...flags, '--snapshot-blob', tmp, '--build-snapshot', SNAPSHOT_ENTRY], tmp)).code === 0
+    // The texts the snapshot reads (snapshot-entry.ts): a blob's pack is always beside it. The same
+    // build, data and node always write the same pack, so a stale blob of this name is never harmed.
+    const env = { ...process.env, QOM_COMPAT_SNAPSHOT_PACK: packOf(blob) };
+    ok = (await run([...flags, '--snapshot-blob', tmp, '--build-snapshot', SNAPSHOT_ENTRY], tmp, env)).code === 0
       && /^qom-compat /.test((await run([...flags, '--snapshot-blob', tmp, '--', '--version'], tmp)).stdout);
     if (ok) renameSync(tmp, blob);
   } catch {
@@ -49,6 +52,7 @@ export async function buildSnapshot(blob: string): Promise<void> {
     lock.release();
   }
   try {
+    if (!ok) rmSync(packOf(blob), { force: true });
     if (!ok) writeFileSync(`${blob}.failed`, 'building the start-up snapshot failed; delete this file to try again\n');
     else pruneOldBuilds(blob);
   } catch {
@@ -82,9 +86,9 @@ function takeLock(path: string): { release: () => void } | undefined {
  * Runs node with these arguments; the child dies with us if we are
  * interrupted (its partial blob is removed), and after BUILD_TIMEOUT_MS.
  */
-function run(args: string[], tmp: string): Promise<{ code: number | null; stdout: string }> {
+function run(args: string[], tmp: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], cwd: ROOT });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], cwd: ROOT, env });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
     const timer = setTimeout(() => child.kill('SIGKILL'), BUILD_TIMEOUT_MS);
@@ -100,6 +104,9 @@ function run(args: string[], tmp: string): Promise<{ code: number | null; stdout
     child.on('close', (code) => { finish(); done({ code, stdout }); });
   });
 }
+
+/** The file of definition texts the blob reads (see load/text-pack.ts). */
+const packOf = (blob: string): string => `${blob}.pack`;
 
 /** dist/snapshot/key: the build's key, then the V8 flags of every start (as bin/qom-compat reads it). */
 function snapshotKey(): { key: string; flags: string[] } {

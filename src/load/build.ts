@@ -5,6 +5,7 @@
 import { DefinitionError } from '../errors.js';
 import { MachineModel, MachineModelError } from '../model/machines.js';
 import { TypeModel } from '../model/types.js';
+import type { TextStore } from '../model/text-store.js';
 import { BoardModelError, linkBoards, type LinkedBoards, type LoneRecord, type Lookup } from '../model/boards.js';
 import type { AccelCompatFile, BoardsFile, CompatEntryDef, MachinesFile, TypesFile } from './schema.js';
 
@@ -29,8 +30,8 @@ export interface DefinitionSources {
 
 export interface ValidatedFiles { machines: MachinesFile; types: TypesFile; boards: BoardsFile; accel: AccelCompatFile }
 
-/** `compact`: board records kept as JSON text until used (for the start-up snapshot; see linkBoards). */
-export function buildDefinitions(dir: string, files: ValidatedFiles, opts: { compact?: boolean } = {}): Definitions {
+/** `store`: board records and what each type declares wait there as JSON text until used (for the start-up snapshot; see linkBoards, TypeModel). */
+export function buildDefinitions(dir: string, files: ValidatedFiles, opts: { store?: TextStore } = {}): Definitions {
   let boards: LinkedBoards;
   try {
     boards = linkBoards(files.boards, opts);
@@ -49,7 +50,7 @@ export function buildDefinitions(dir: string, files: ValidatedFiles, opts: { com
     arch: files.machines.arch,
     qemuVersion: files.machines.qemu?.version ?? null,
     machines,
-    types: new TypeModel(files.types.types),
+    types: new TypeModel(files.types.types, opts),
     accelCompat: files.accel.accelerators,
     devices: boards.devices,
   };

@@ -7,6 +7,8 @@ import { REQUIRED_FILES } from './file-names.js';
 import { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR, EMBEDDED_SCHEMA_DIR } from './paths.js';
 import { loadJsonSchemas } from './schema-files.js';
 import { keepPreloaded, preloaded } from './preloaded.js';
+import { TextPack } from './text-pack.js';
+import { MemoryTextStore, type TextStore } from '../model/text-store.js';
 
 export { DEFAULT_ARCH, EMBEDDED_MACHINES_DIR };
 
@@ -45,19 +47,30 @@ const definitionFiles = (dir: string): string[] => REQUIRED_FILES.map((name) => 
 
 /**
  * Loads the embedded definitions of `arch` and keeps them in memory for later
- * loads of the same, unchanged files (the start-up snapshot's builder calls it).
+ * loads of the same, unchanged files (the start-up snapshot's builder calls
+ * it). Board records and type declarations wait as JSON text until used: in
+ * the file `packPath` when given (see TextPack), else in memory.
  */
-export async function preloadEmbeddedDefinitions(arch: string = DEFAULT_ARCH): Promise<void> {
+export async function preloadEmbeddedDefinitions(arch: string = DEFAULT_ARCH, packPath?: string): Promise<void> {
   const dir = definitionDir({ arch });
-  keepPreloaded(PRELOAD_KIND, definitionFiles(dir), await readAndBuild(dir, { compact: true }));
+  const store = packPath !== undefined ? new TextPack(packPath) : new MemoryTextStore();
+  const defs = await readAndBuild(dir, { store });
+  if (store instanceof TextPack) {
+    store.seal();
+    preloadPack = store;
+  }
+  keepPreloaded(PRELOAD_KIND, definitionFiles(dir), defs);
 }
 
-/** Whether the embedded definitions of `arch` are in memory and their files unchanged since. */
+/** The file the preloaded definitions read their texts from, if any. */
+let preloadPack: TextPack | undefined;
+
+/** Whether the embedded definitions of `arch` are in memory, their files unchanged since, and their texts at hand. */
 export function embeddedDefinitionsPreloaded(arch: string = DEFAULT_ARCH): boolean {
-  return preloaded(PRELOAD_KIND, definitionFiles(definitionDir({ arch }))) !== undefined;
+  return preloaded(PRELOAD_KIND, definitionFiles(definitionDir({ arch }))) !== undefined && (preloadPack?.intact() ?? true);
 }
 
-async function readAndBuild(dir: string, opts: { compact?: boolean } = {}): Promise<Definitions> {
+async function readAndBuild(dir: string, opts: { store?: TextStore } = {}): Promise<Definitions> {
   const src = readDefinitionSources(dir);
   const checks = loadJsonSchemas(EMBEDDED_SCHEMA_DIR);
   if (checks) {

@@ -4,6 +4,7 @@
  * shared between objects and layouts in boards.json and linked here).
  */
 import type { BoardsFile, BusDef, DeviceBusDef, ObservedValue } from '../load/schema.js';
+import { keep, use, type TextStore } from './text-store.js';
 
 export type { BusDef, DeviceBusDef };
 
@@ -142,29 +143,20 @@ class LazyMap<D, V> implements Lookup<V> {
 }
 
 /**
- * A definition kept as it came, or (compact) as its JSON text, parsed when
- * first used: a start-up snapshot holding a few thousand strings restores
- * faster than one holding their object graphs, and a run reads a handful.
- */
-type Kept<T> = T | string;
-const keep = <T>(compact: boolean, d: T): Kept<T> => (compact ? JSON.stringify(d) : d);
-const use = <T>(d: Kept<T>): T => (typeof d === 'string' ? JSON.parse(d) as T : d);
-
-/**
  * The layouts and lone records of a boards.json, with their observed records
  * linked in when first asked for. Every reference is checked here, so a
- * dangling one is a definition error at load, not at use. `compact` keeps
- * the definitions as JSON text until used (the start-up snapshot's builder).
+ * dangling one is a definition error at load, not at use. With a `store`
+ * (the start-up snapshot's builder), definitions wait there as JSON text until used.
  */
-export function linkBoards(file: BoardsFile, opts: { compact?: boolean } = {}): LinkedBoards {
-  const compact = opts.compact ?? false;
+export function linkBoards(file: BoardsFile, opts: { store?: TextStore } = {}): LinkedBoards {
+  const store = opts.store;
   const recordIds = new Set((file.observed ?? []).map((r) => r.id));
-  const recordDefs = new Map((file.observed ?? []).map((r) => [r.id, keep(compact, r)]));
+  const recordDefs = new Map((file.observed ?? []).map((r) => [r.id, keep(store, r)]));
   const made = new Map<string, ObservedRecord>();
   const record = (id: string): ObservedRecord => {
     let r = made.get(id);
     if (!r) {
-      const d = use(recordDefs.get(id)!);
+      const d = use(store, recordDefs.get(id)!);
       r = {
         values: d.values ?? {}, instanceProperties: d.instanceProperties ?? {}, volatile: d.volatile ?? [], hostDerived: d.hostDerived ?? [], accelDefaults: d.accelDefaults ?? [],
         ...(d.configured ? { configured: d.configured } : {}),
@@ -207,8 +199,8 @@ export function linkBoards(file: BoardsFile, opts: { compact?: boolean } = {}): 
     variantBoards.set(accel, bySetting);
   }
 
-  const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, keep(compact, l)])), (kept): BoardLayout => {
-    const l = use(kept);
+  const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, keep(store, l)])), (kept): BoardLayout => {
+    const l = use(store, kept);
     return {
       id: l.id,
       objects: l.objects.map((o): BoardObject => {
@@ -217,8 +209,8 @@ export function linkBoards(file: BoardsFile, opts: { compact?: boolean } = {}): 
       }),
     };
   });
-  const devices = new LazyMap(new Map((file.devices ?? []).map((d) => [recordKey(d.option, d.type, d.host), keep(compact, d)])), (kept): LoneRecord => {
-    const d = use(kept);
+  const devices = new LazyMap(new Map((file.devices ?? []).map((d) => [recordKey(d.option, d.type, d.host), keep(store, d)])), (kept): LoneRecord => {
+    const d = use(store, kept);
     const objects = new Map(d.objects.map((o) => [o.path, record(o.observed)]));
     return {
       objects, ...(d.refused !== undefined ? { refused: d.refused } : {}), ...(d.warnings ? { warnings: d.warnings } : {}),

@@ -5,6 +5,7 @@
  * entry's driver.
  */
 import type { PropertyDef, TypeDef } from '../load/schema.js';
+import type { TextStore } from './text-store.js';
 
 export interface QomProperty {
   readonly name: string;
@@ -46,6 +47,14 @@ const NOT_FOUND: PropertyLookup = { has: false, typed: undefined };
 export class TypeModel {
   /** Definitions not yet converted: most of the ~850 types (CPU models) are never looked at by one resolve. */
   private readonly raw = new Map<string, TypeDef>();
+  /**
+   * Compact models only: the heavy part of a raw definition (properties,
+   * defaults, expansion), as JSON text in `store`, merged in when first
+   * needed. Ancestry, interfaces and aliases never need it, and most of it is
+   * CPU models (~300 properties each) that a run rarely looks at.
+   */
+  private readonly packed = new Map<string, number>();
+  private readonly store: TextStore | undefined;
   private readonly types = new Map<string, QomType>();
   private readonly typeNames = new Set<string>();
   private readonly ancestryCache = new Map<string, readonly string[]>();
@@ -60,11 +69,31 @@ export class TypeModel {
   private aliasCache: Map<string, string> | undefined;
   private implementers: Map<string, string[]> | undefined;
 
-  constructor(defs: readonly TypeDef[]) {
+  /** `store`: keep what each type declares there until first needed (for the start-up snapshot). */
+  constructor(defs: readonly TypeDef[], opts: { store?: TextStore } = {}) {
+    this.store = opts.store;
     for (const def of defs) {
-      this.raw.set(def.name, def);
+      if (this.store) {
+        const { properties, defaults, expansion, ...skeleton } = def;
+        if (properties || defaults || expansion) this.packed.set(def.name, this.store.put(JSON.stringify({ properties, defaults, expansion })));
+        this.raw.set(def.name, skeleton);
+      } else {
+        this.raw.set(def.name, def);
+      }
       this.typeNames.add(def.name);
     }
+  }
+
+  /** The raw definition with what it declares (see `packed`). */
+  private rawDef(name: string): TypeDef | undefined {
+    const def = this.raw.get(name);
+    const handle = this.packed.get(name);
+    if (!def || handle === undefined) return def;
+    // A new object: a derived model may share the skeleton.
+    const full: TypeDef = { ...def, ...(JSON.parse(this.store!.get(handle)) as Pick<TypeDef, 'properties' | 'defaults' | 'expansion'>) };
+    this.raw.set(name, full);
+    this.packed.delete(name);
+    return full;
   }
 
   /**
@@ -73,12 +102,14 @@ export class TypeModel {
    * `strip` drops own properties of a re-parented type by name.
    */
   derive(changes: { add?: readonly QomType[]; reparent?: ReadonlyMap<string, string>; strip?: (type: string, prop: string) => boolean }): TypeModel {
-    const next = new TypeModel([]);
+    const next = new TypeModel([], this.store ? { store: this.store } : {});
     for (const name of this.typeNames) {
       next.typeNames.add(name);
       const parent = changes.reparent?.get(name);
       if (parent === undefined) {
         const def = this.raw.get(name);
+        const handle = this.packed.get(name);
+        if (handle !== undefined) next.packed.set(name, handle);
         if (def) next.raw.set(name, def); else next.types.set(name, this.types.get(name)!);
         continue;
       }
@@ -100,7 +131,7 @@ export class TypeModel {
   get(name: string): QomType | undefined {
     const t = this.types.get(name);
     if (t) return t;
-    const def = this.raw.get(name);
+    const def = this.rawDef(name);
     if (!def) return undefined;
     const converted = toQomType(def);
     this.types.set(name, converted);
@@ -126,14 +157,14 @@ export class TypeModel {
 
   private ownExpansion(type: string): Readonly<Record<string, string>> | undefined {
     const t = this.types.get(type);
-    return t ? t.expansion : this.raw.get(type)?.expansion;
+    return t ? t.expansion : this.rawDef(type)?.expansion;
   }
 
   /** Whether `type` itself declares `prop` (a full or a default-only declaration), without converting it. */
   declares(type: string, prop: string): boolean {
     const t = this.types.get(type);
     if (t) return t.ownProperties.has(prop);
-    const d = this.raw.get(type);
+    const d = this.rawDef(type);
     if (!d) return false;
     return (d.defaults !== undefined && Object.hasOwn(d.defaults, prop)) || this.rawDeclaration(d, prop) !== undefined;
   }
@@ -167,7 +198,7 @@ export class TypeModel {
   private ownProperty(type: string, prop: string): QomProperty | undefined {
     const t = this.types.get(type);
     if (t) return t.ownProperties.get(prop);
-    const def = this.raw.get(type);
+    const def = this.rawDef(type);
     if (!def) return undefined;
     let own = this.ownCache.get(type);
     if (!own) this.ownCache.set(type, (own = new Map()));
@@ -184,7 +215,7 @@ export class TypeModel {
   declaresAny(type: string): boolean {
     const t = this.types.get(type);
     if (t) return t.ownProperties.size > 0;
-    const d = this.raw.get(type);
+    const d = this.rawDef(type);
     return !!d && ((d.properties?.length ?? 0) > 0 || Object.keys(d.defaults ?? {}).length > 0);
   }
 
@@ -349,7 +380,8 @@ export class TypeModel {
     if (this.has(driver)) return driver;
     if (!this.aliasCache) {
       this.aliasCache = new Map();
-      for (const t of this.all()) for (const a of t.aliases ?? []) this.aliasCache.set(a, t.name);
+      // From the raw definitions where unconverted: converting every type to read a few aliases costs.
+      for (const n of this.typeNames) for (const a of (this.types.get(n) ?? this.raw.get(n))?.aliases ?? []) this.aliasCache.set(a, n);
     }
     return this.aliasCache.get(driver) ?? driver;
   }

@@ -152,6 +152,22 @@ describe('the installed bin and its start-up snapshot', () => {
     expect(r.stdout).toBe(plain);
   });
 
+  it('a blob whose file of definition texts is gone or changed is not used, and is rebuilt', () => {
+    for (const damage of [(pack: string) => rmSync(pack), (pack: string) => writeFileSync(pack, 'x')]) {
+      const [blob] = blobs();
+      expect(existsSync(`${blob!}.pack`)).toBe(true);
+      damage(`${blob!}.pack`);
+      const r = cli(args);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(plain);
+      // That run dropped the blob; the next one (plain) builds blob and texts again, and the one after uses them.
+      expect(cli(args).stdout).toBe(plain);
+      expect(blobs()).toHaveLength(1);
+      expect(statSync(`${blobs()[0]!}.pack`).size).toBeGreaterThan(1000);
+      expect(cli(args).stdout).toBe(plain);
+    }
+  });
+
   it('other definitions (--defs), NODE_OPTIONS, QOM_COMPAT_SNAPSHOT=0 and other commands start plainly and answer', () => {
     const defs = join(installed, 'machines', 'x86_64');
     expect(cli([...args, '--defs', defs]).stdout).toBe(plain);

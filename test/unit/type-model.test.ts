@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { TypeDef } from '../../src/load/schema.js';
 import { EMBEDDED_MACHINES_DIR } from '../../src/load/paths.js';
 import { TypeModel } from '../../src/model/types.js';
+import { MemoryTextStore } from '../../src/model/text-store.js';
 
 const committed = (JSON.parse(readFileSync(join(EMBEDDED_MACHINES_DIR, 'x86_64', 'types.json'), 'utf8')) as { types: TypeDef[] }).types;
 
@@ -51,5 +52,23 @@ describe.each([['committed x86_64 types', committed], ['corner cases', corner]])
         expect([t, p, typed?.type, typed?.description, typed?.choices]).toEqual([t, p, full?.type || undefined, full?.type ? full.description : undefined, full?.type ? full.choices : undefined]);
       }
     }
+  });
+});
+
+describe.each([['committed x86_64 types', committed], ['corner cases', corner]])('%s kept as text (the start-up snapshot\'s compact model)', (_, defs) => {
+  it('answers as the plain model does', () => {
+    const plain = new TypeModel(defs);
+    const compact = new TypeModel(defs, { store: new MemoryTextStore() });
+    const derived = compact.derive({ reparent: new Map([['mid', 'object']]) });
+    const plainDerived = plain.derive({ reparent: new Map([['mid', 'object']]) });
+    for (const t of plain.names()) {
+      expect([t, compact.isAbstract(t), [...compact.ancestry(t)], [...compact.classInterfaces(t)], compact.declaresAny(t)])
+        .toEqual([t, plain.isAbstract(t), [...plain.ancestry(t)], [...plain.classInterfaces(t)], plain.declaresAny(t)]);
+      expect([t, [...compact.properties(t).values()]]).toEqual([t, [...plain.properties(t).values()]]);
+      expect([t, [...derived.properties(t).values()]]).toEqual([t, [...plainDerived.properties(t).values()]]);
+      expect([t, compact.get(t)]).toEqual([t, plain.get(t)]);
+      for (const p of ['family', 'model-id', 'vmx', 'x']) expect([t, p, compact.expandedValue(t, p)]).toEqual([t, p, plain.expandedValue(t, p)]);
+    }
+    for (const alias of ['virtio-net', 'virtio-blk', 'e1000-82540em', 'nonexistent']) expect(compact.deviceType(alias)).toBe(plain.deviceType(alias));
   });
 });
