@@ -22,6 +22,7 @@ export interface Explanation {
     configured?: unknown;
     /** Why the value is only the configured one. */
     configuredOnly?: string;
+    notShown?: string;
   }>;
   warnings: string[];
   error: string | null;
@@ -43,6 +44,7 @@ export function explain(r: ResolveResult, isA: (type: string, driver: string) =>
         default: p?.default ?? null, value: p?.value ?? null, source: p?.source ?? null, steps: p?.trace ?? [],
         ...(p?.configured ? { configured: p.configured } : {}),
         ...(p?.configuredOnly ? { configuredOnly: p.configuredOnly } : {}),
+        ...(p?.notShown ? { notShown: p.notShown } : {}),
       };
     }),
     warnings: r.warnings,
@@ -82,6 +84,7 @@ export async function runExplain(target: string, opts: ResolveCliOptions, io: Cl
       io.out(`    final: ${c.bold(renderValue(o.value as never))}\n`);
     }
     if (o.configuredOnly) io.out(`    ${c.yellow('configured only:')} ${o.configuredOnly}\n`);
+    if (o.notShown) io.out(`    ${c.dim('not shown by QEMU:')} ${o.notShown}\n`);
   }
   if (result.outcome === 'started') renderNotes(r.notes, io);
   renderMessages(result, io, r.prog, types);

@@ -69,6 +69,7 @@ export function resolveJson(r: ResolveResult, notes?: CommandLineNotes): unknown
         source: p.source,
         ...(p.configured ? { configured: p.configured } : {}),
         ...(p.configuredOnly ? { configuredOnly: p.configuredOnly } : {}),
+        ...(p.notShown ? { notShown: p.notShown } : {}),
         ...(p.instance ? { instance: true } : {}),
         ...(p.volatile ? { volatile: true } : {}),
       }])),
@@ -138,6 +139,8 @@ function objectBlocks(objects: readonly ResolvedObject[], all: boolean, io: CliI
 function changedByChain(p: ResolvedProperty): boolean {
   if (p.configuredOnly) return true;
   const chain = p.configured?.source ?? p.source;
+  // A value instance_init sets before compat is the object's default in all but name (tcg-accel's thread).
+  if (chain.kind === 'instance-init' && !chain.afterCompat) return false;
   return chain.kind !== 'default' && chain.kind !== 'board';
 }
 
@@ -146,7 +149,8 @@ export function propertyLine(p: ResolvedProperty, c: CliIo['color']): string {
   let why = describeSource(p.source);
   if (p.configured) why += `; configured ${renderValue(p.configured.value)} ← ${describeSource(p.configured.source)}`;
   const line = `${p.name} = ${renderValue(p.value, p.volatile)}  ${c.dim('← ' + why)}`;
-  return p.configuredOnly ? `${line}\n      ${c.yellow('configured only:')} ${p.configuredOnly}` : line;
+  if (p.configuredOnly) return `${line}\n      ${c.yellow('configured only:')} ${p.configuredOnly}`;
+  return p.notShown ? `${line}\n      ${c.dim('not shown by QEMU:')} ${p.notShown}` : line;
 }
 
 /**

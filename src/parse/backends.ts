@@ -17,9 +17,15 @@ export interface Backends {
   readonly audiodevs: string[];
   readonly tpmdevs: string[];
   readonly fsdevs: string[];
+  /**
+   * The `drives` that are -drive ids: each names its BlockBackend (blk_name),
+   * which a device shows where it takes the backend's name (scsi-hd's
+   * device_id). A device given a -blockdev node gets an anonymous one.
+   */
+  readonly blockBackends: string[];
 }
 
-export const emptyBackends = (): Backends => ({ drives: [], chardevs: [], netdevs: [], audiodevs: [], tpmdevs: [], fsdevs: [] });
+export const emptyBackends = (): Backends => ({ drives: [], chardevs: [], netdevs: [], audiodevs: [], tpmdevs: [], fsdevs: [], blockBackends: [] });
 
 /** Which key names the backend, per option, and the option's syntax. */
 const BACKEND_OPTIONS: Readonly<Record<string, { kind: BackendKind; key: string; implied?: string; syntax: 'qemuopts' | 'keyval' }>> = {

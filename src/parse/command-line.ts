@@ -134,6 +134,7 @@ class Builder {
       if (BUS_CREATING_OPTIONS.has(o.name) && drive !== 'none' && drive !== 'pflash') this.unknownBusesAssumed = true;
       const backend = o.arg !== undefined ? backendOf(o.name, o.arg) : undefined;
       if (backend) this.backends[backend.kind].push(backend.id);
+      if (backend && o.name === 'drive') this.backends.blockBackends.push(backend.id);
       this.listed.push({ text: o.text, name: o.name, effect });
       return undefined;
     }

@@ -54,7 +54,7 @@ function qdevModel(types: TypeModel): CompatModel {
       return [];
     },
     takesGlobals: (type) => types.isA(type, 'device'),
-    initBeforeCompat: () => new Map(),
+    initBeforeCompat: (type) => tcgInit(types, type),
     // sev_guest_instance_init() applies compat props, then sets legacy_vm_type = AUTO.
     resetAfterCompat: (type) => sevGuestInit(types, type),
     isGlobalClass: (driver) => types.has(driver) && types.isA(driver, 'device'),
@@ -83,11 +83,22 @@ function objectCompatModel(base: TypeModel): CompatModel {
     takesGlobals: (type) => types.isA(type, 'device') || types.isA(type, 'migration'),
     // Patch 05 drops the compat call from sev_guest_instance_init(), which still sets
     // legacy_vm_type = AUTO; compat follows in the object-compat post_init.
-    initBeforeCompat: (type) => sevGuestInit(types, type),
+    initBeforeCompat: (type) => new Map([...tcgInit(types, type), ...sevGuestInit(types, type)]),
     resetAfterCompat: () => new Map(),
     isGlobalClass: (driver) => types.has(driver) && isCompat(driver),
     isHotpluggable: (driver) => (types.isA(driver, 'device') ? types.get(driver)?.hotpluggable ?? true : false),
   };
+}
+
+/**
+ * What tcg_accel_instance_init() (accel/tcg/tcg-all.c) sets; the properties
+ * declare no default, and the accelerator is outside the QOM tree, so the
+ * importer cannot read them. thread: default_mttcg_enabled(), true for an
+ * x86_64 guest (TARGET_SUPPORTS_MTTCG) unless -icount shift= is given (not
+ * modelled); split-wx: off in a build without --enable-debug-tcg.
+ */
+function tcgInit(types: TypeModel, type: string): ReadonlyMap<string, string> {
+  return types.isA(type, 'tcg-accel') ? new Map([['one-insn-per-tb', 'false'], ['split-wx', 'false'], ['tb-size', '0'], ['thread', 'multi']]) : new Map();
 }
 
 /** What sev_guest_instance_init() (target/i386/sev.c) sets. */

@@ -25,6 +25,9 @@ const MAC = /^52:54:00:12:34:([0-9a-f]{2})$/;
 
 interface SlotHolder { type: string; id: string | null }
 
+/** What a device's realize reads from outside the device besides the board: the vCPU count, the -drive ids. */
+export interface DeviceSurroundings { readonly cpus: number; readonly blockBackends: readonly string[] }
+
 export class RealizeState {
   /** bus path → devfn → the device there. */
   private readonly pci = new Map<string, Map<number, SlotHolder>>();
@@ -69,14 +72,42 @@ export class RealizeState {
    * created, the device last): its PCI address and MAC address. Returns
    * QEMU's message when the address it asks for is taken.
    */
-  realizeDevice(objects: readonly ResolvedObject[], id: string | null): string | null {
+  realizeDevice(objects: readonly ResolvedObject[], id: string | null, around: DeviceSurroundings): string | null {
     const dev = objects[objects.length - 1]!;
     if (this.types.isA(dev.type, 'pci-device')) {
       const err = this.placePci(dev, id);
       if (err) return err;
     }
     this.assignMac(objects);
+    this.virtioQueues(objects, around.cpus);
+    if (this.types.isA(dev.type, 'scsi-disk-base')) scsiDeviceId(dev, around.blockBackends);
     return null;
+  }
+
+  /**
+   * virtio_blk_pci_realize, virtio_scsi_pci_realize and their vhost(-user)
+   * kin: num-queues left at its default ("auto") becomes one queue per vCPU
+   * (virtio_pci_optimal_num_queues: smp.cpus, at most VIRTIO_QUEUE_MAX less
+   * the fixed queues), and vectors left at its default (unspecified) the
+   * queues, the fixed ones and one for configuration changes. A lone
+   * device's record holds the values of one vCPU.
+   */
+  private virtioQueues(objects: readonly ResolvedObject[], cpus: number): void {
+    const proxy = objects[objects.length - 1]!;
+    const kind = VIRTIO_QUEUE_PROXIES.find((k) => this.types.isA(proxy.type, k.base));
+    if (!kind) return;
+    const backend = objects.find((o) => o !== proxy && prop(o, kind.queues));
+    const queues = backend && prop(backend, kind.queues);
+    if (!queues) return;
+    const configured = configuredOf(queues);
+    if (typeof configured !== 'bigint') return;
+    const n = sameDefault(queues, configured) ? BigInt(Math.min(cpus, VIRTIO_QUEUE_MAX - kind.fixed)) : configured;
+    showRealized(queues, n);
+    const alias = prop(proxy, kind.queues);
+    if (alias) showRealized(alias, n);
+    const vectors = prop(proxy, 'vectors');
+    const cv = vectors && configuredOf(vectors);
+    if (vectors && typeof cv === 'bigint') showRealized(vectors, sameDefault(vectors, cv) ? n + BigInt(kind.fixed) + 1n : cv);
   }
 
   private busSlots(bus: string): Map<number, SlotHolder> {
@@ -162,6 +193,61 @@ function stringValue(p: ResolvedProperty | undefined): string | null {
 /** The chain step that configured the property (before board code or realize). */
 function chainSource(p: ResolvedProperty): string | null {
   return (p.configured?.source ?? p.source).kind;
+}
+
+/**
+ * scsi_realize (hw/scsi/scsi-disk.c): a device_id left unset becomes the
+ * serial when one is given, else the name of the drive's BlockBackend, which
+ * only a -drive has (its id); a -blockdev node's BlockBackend is anonymous.
+ */
+function scsiDeviceId(dev: ResolvedObject, blockBackends: readonly string[]): void {
+  const deviceId = prop(dev, 'device_id');
+  if (!deviceId || (chainSource(deviceId) !== 'default' && chainSource(deviceId) !== 'board')) return;
+  const serial = stringValue(prop(dev, 'serial'));
+  const drive = stringValue(prop(dev, 'drive'));
+  const value = serial ?? (drive !== null && blockBackends.includes(drive) ? drive : null);
+  if (value !== null) showRealized(deviceId, value);
+}
+
+/** The proxies whose realize sizes their virtio backend's queues (fixed: the queues every such device has besides). */
+const VIRTIO_QUEUE_PROXIES: ReadonlyArray<{ base: string; queues: string; fixed: number }> = [
+  { base: 'virtio-blk-pci-base', queues: 'num-queues', fixed: 0 },
+  { base: 'vhost-user-blk-pci-base', queues: 'num-queues', fixed: 0 },
+  // VIRTIO_SCSI_VQ_NUM_FIXED: the control and event queues.
+  { base: 'virtio-scsi-pci-base', queues: 'num_queues', fixed: 2 },
+  { base: 'vhost-scsi-pci-base', queues: 'num_queues', fixed: 2 },
+  { base: 'vhost-user-scsi-pci-base', queues: 'num_queues', fixed: 2 },
+];
+/** include/hw/virtio/virtio.h */
+const VIRTIO_QUEUE_MAX = 1024;
+
+/** What the chain configured (before board code or realize). */
+function configuredOf(p: ResolvedProperty): ResolvedProperty['value'] {
+  return p.configured ? p.configured.value : p.value;
+}
+
+/** Whether `value` is the property's type default: the "auto"/"unspecified" sentinel realize replaces. */
+function sameDefault(p: ResolvedProperty, value: bigint): boolean {
+  const d = p.default;
+  return (typeof d === 'bigint' || typeof d === 'string' || typeof d === 'number') && String(d) === value.toString();
+}
+
+/**
+ * Realize made the property `value`: what QEMU shows. When that is what the
+ * chain configured, the chain's step stays the answer.
+ */
+function showRealized(p: ResolvedProperty, value: bigint | string): void {
+  const chain = p.configured ?? { value: p.value, source: p.source };
+  delete p.configuredOnly;
+  if (chain.value === value) {
+    p.value = value;
+    p.source = chain.source;
+    delete p.configured;
+    return;
+  }
+  p.configured = chain as NonNullable<ResolvedProperty['configured']>;
+  p.value = value;
+  p.source = { kind: 'board' };
 }
 
 /** Realize computed this value from the board: QEMU shows it, whatever the record of a lone device said. */

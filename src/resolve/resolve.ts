@@ -509,6 +509,7 @@ class Resolution {
     const ramError = this.ram.shape(obj, o.origin);
     if (ramError) throw new Stop(ramError, 'refused');
     if (o.origin === 'object' && o.optionIndex !== undefined) this.refuseLikeAlone(o);
+    if (o.path === null) obj.showOutsideTree(o.transient);
     if (o.origin !== 'device') {
       if (o.transient) return; // never realized
       const failed = realizeCheck(obj.result, this.types);
@@ -523,7 +524,7 @@ class Resolution {
       for (const part of this.created.slice(-this.deviceGroup.length)) part.fromHost(IMAGE_DERIVED, IMAGE_DERIVED_REASON);
     }
     this.refuseLikeAlone(o);
-    const err = this.realize.realizeDevice(this.deviceGroup, this.cmd.devices[o.optionIndex]!.id ?? null);
+    const err = this.realize.realizeDevice(this.deviceGroup, this.cmd.devices[o.optionIndex]!.id ?? null, { cpus: this.smp.cpus, blockBackends: this.backends?.blockBackends ?? [] });
     if (err) throw new Stop(`${o.option}: ${err}`, 'refused');
     for (const part of this.deviceGroup) {
       const failed = realizeCheck(part, this.types);
@@ -718,6 +719,9 @@ class Resolution {
 }
 
 /** One object's properties as entries reach them. */
+/** Why a recorded object shows no value for a property. */
+const UNREADABLE = 'qom-get fails on this property (one without a getter, or whose getter refuses, as crash-information does before a crash)';
+
 class ObjectState {
   readonly result: ResolvedObject;
   private readonly props = new Map<string, ResolvedProperty>();
@@ -774,6 +778,30 @@ class ObjectState {
       }
       rp.configuredOnly = reason;
     }
+  }
+
+  /**
+   * An object outside the composition tree: an accelerator or the migration
+   * object (never parented), or one QEMU creates and finalizes during
+   * start-up (NIC model probes, an unused pflash). qom-get reaches none of
+   * them, so what they hold is what the chain configured, plus what QEMU's
+   * getters give a device that is never realized (hw/core/qdev.c: realized
+   * and hotplugged false, hotpluggable the class flag as there is no bus,
+   * parent_bus an unset link). A property the chain gives no value says so.
+   */
+  showOutsideTree(transient: boolean): void {
+    if (this.types.isA(this.result.type, 'device')) {
+      const hotpluggable = this.types.ancestry(this.result.type).map((t) => this.types.get(t)?.hotpluggable).find((h) => h !== undefined) ?? true;
+      const unrealized: Array<[string, ShownValue]> = [['realized', false], ['hotplugged', false], ['hotpluggable', hotpluggable], ['parent_bus', '']];
+      for (const [name, value] of unrealized) {
+        const rp = this.props.get(name);
+        if (rp && rp.value === null) rp.value = value;
+      }
+    }
+    const why = transient
+      ? 'QEMU creates this object during start-up and finalizes it before anything can read it; the chain configures no value for this property'
+      : 'QEMU keeps this object outside the QOM tree, where qom-get cannot reach it; the chain configures no value for this property';
+    for (const rp of this.props.values()) if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined) rp.notShown = why;
   }
 
   /** What QEMU shows on the property, as far as resolution knows it. */
@@ -841,6 +869,7 @@ class ObjectState {
       own.source = child.source;
       if (child.configured) own.configured = child.configured; else delete own.configured;
       if (child.configuredOnly) own.configuredOnly = child.configuredOnly; else delete own.configuredOnly;
+      if (child.notShown) own.notShown = child.notShown; else delete own.notShown;
       if (child.volatile) own.volatile = true;
     }
   }
@@ -903,6 +932,11 @@ class ObjectState {
       rp.value = null;
       rp.volatile = true;
     }
+    // The record holds every value QEMU showed that differs from the chain's: a property the chain
+    // gives no value and the record none either is one whose qom-get failed.
+    for (const rp of recorded.type === this.type ? this.props.values() : []) {
+      if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined && !Object.hasOwn(observed.values, rp.name)) rp.notShown = UNREADABLE;
+    }
     this.result.properties.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
@@ -958,6 +992,14 @@ class ObjectState {
       if (!rp) continue;
       for (const step of rp.trace) if (step.status === 'applied') step.status = 'overridden';
       rp.trace.push({ source: e.source, text: e.value, entry: `${e.driver}.${e.property}`, status: 'applied' });
+      // A child's recorded value was put in place when it was created; its proxy's options reach it
+      // later (through the alias), and what QEMU shows then holds only for the value it was recorded with.
+      if (rp.configured && !sameShown(rp.configured.value, value)) {
+        const text = (v: ShownValue | null) => (v === null ? 'unknown' : shownText(v));
+        rp.configuredOnly = `QEMU changes this property after configuration (board code or realize): configured as ${text(rp.configured.value)}, `
+          + `it shows ${text(rp.value)}; what it makes of ${shownText(value)} was not learned`;
+        delete rp.configured;
+      }
       rp.value = value;
       rp.source = e.source;
     }

@@ -55,6 +55,13 @@ export interface ResolvedProperty {
   trace: TraceStep[];
   /** The instance has this property although its type does not declare it (gsi[0], unnamed-gpio-out[0]). */
   instance?: true;
+  /**
+   * QEMU shows no value for this property, and why: qom-get fails on it, or
+   * cannot reach the object (an accelerator, the migration object, one QEMU
+   * finalizes during start-up). `value` is what the object holds as far as
+   * the tool knows; null when nothing configures it.
+   */
+  notShown?: string;
   /** QEMU computes the value each time it is read (the RTC date, from the host clock): value is null. */
   volatile?: true;
   /** QEMU takes the value from the host it runs on (a CPU under KVM): `value` is what the chain configures, `configuredOnly` says why. */

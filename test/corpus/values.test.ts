@@ -109,19 +109,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
     applies: (_l, m) => /^exit status: resolve 2 \(unknown machine /.test(m),
   },
   {
-    cause: 'virtio-blk/-scsi queues and vectors from the vCPU count', kind: 'model',
-    // hw/block/virtio-blk.c, hw/scsi/virtio-scsi.c, virtio_*_pci_realize: num-queues "auto" becomes the number of
-    // vCPUs (capped), and vectors follow it (num-queues + 1, + 3 for SCSI).
-    reason: 'resolve gives the single-vCPU values; QEMU derives queues and vectors from -smp',
-    applies: (_l, m) => value(/^virtio-(blk|scsi)-(pci|device)/, /^(num-queues|num_queues|vectors)$/)(m),
-  },
-  {
-    cause: 'scsi-hd/scsi-cd device_id from the drive', kind: 'model',
-    // hw/scsi/scsi-disk.c scsi_realize: an unset device_id becomes the BlockBackend's name (the -drive id).
-    reason: 'QEMU fills device_id with the -drive id at realize; resolve shows the unset default ""',
-    applies: (_l, m) => value(/^scsi-(hd|cd)$/, /^device_id$/)(m),
-  },
-  {
     cause: 'devices with no lone record (they need a backend to start alone)', kind: 'model',
     // The importer reads a lone -device of every type; these need an audiodev, fsdev, chardev, cryptodev,
     // memdev or a bus the lone probe did not give them, so their realized values (and ids, links) are unknown.
