@@ -497,7 +497,7 @@ async function recordDeviceValues(
     const backend = lone.o.kind === 'device' ? lone.o.backend : undefined;
     const configured = resolve(defs, {
       machine, nodefaults: true, model, ...(lone.o.kind === 'cpu' ? { cpu: lone.o.model } : { options: loneOptions(lone.o) }),
-      ...(backend ? { backends: { ...emptyBackends(), [backend.kind]: [backend.id] } } : {}),
+      ...(backend?.kind ? { backends: { ...emptyBackends(), [backend.kind]: [backend.id] } } : {}),
     });
     if (configured.outcome !== 'started') {
       ctx.progress(`  -${o.kind} ${o.type} on ${machine}: QEMU starts, resolve says: ${configured.error}; no record`);
@@ -633,7 +633,9 @@ async function busNames(ctx: ProbeContext, machine: string, o: LoneObject, anony
   const order = (a: ShownBus, b: ShownBus) => (a.at !== b.at ? (a.at < b.at ? -1 : 1) : compareNames(a.name, b.name));
   const anon = [...anonymous].sort(order);
   const ided = [...named.buses].sort(order);
-  return anon.map((b, i) => ({ at: b.at, type: b.type, name: ided[i]!.name.split(BUS_PROBE_ID).join('$ID'), anonymous: b.name }));
+  return anon.map((b, i) => ({
+    at: b.at, type: b.type, name: ided[i]!.name.split(BUS_PROBE_ID).join('$ID'), anonymous: b.name, ...(b.hotpluggable === false ? { hotpluggable: false as const } : {}),
+  }));
 }
 
 /**
@@ -644,12 +646,24 @@ async function busNames(ctx: ProbeContext, machine: string, o: LoneObject, anony
  */
 const DRIVE: LoneBackend = { option: '-blockdev', arg: 'driver=null-co,node-name=qcdrive,size=1048576', kind: 'drives', id: 'qcdrive' };
 const CHARDEV: LoneBackend = { option: '-chardev', arg: 'null,id=qcchr', kind: 'chardevs', id: 'qcchr' };
+const AUDIODEV: LoneBackend = { option: '-audiodev', arg: 'none,id=qcaudio', kind: 'audiodevs', id: 'qcaudio' };
+// The root directory, read-only: it always exists and nothing is written.
+const FSDEV: LoneBackend = { option: '-fsdev', arg: 'local,id=qcfs,path=/,security_model=none,readonly=on', kind: 'fsdevs', id: 'qcfs' };
+const CRYPTODEV: LoneBackend = { option: '-object', arg: 'cryptodev-backend-builtin,id=qccrypto', id: 'qccrypto' };
 const DEVICE_REQUIREMENTS: ReadonlyArray<readonly [RegExp, string, LoneBackend?]> = [
   [/Bridge chassis not specified/, 'chassis_nr=1'],
   [/serial property not set/, 'serial=qomcompat'],
   // Disks: a 1 MiB null-co node (the disk's geometry follows its size: see resolve's image-derived values).
   [/drive property not set|No drive specified/, 'drive=qcdrive', DRIVE],
-  [/empty char device/, 'chardev=qcchr', CHARDEV],
+  // Serial ports, usb-redir, ccid-card-passthru, usb-serial/-braille (hw/char, hw/usb/redirect.c, ccid-card-passthru.c, dev-serial.c).
+  [/empty char device|^\$OPTION: Parameter 'chardev' is missing$|^\$OPTION: missing chardev$|^\$OPTION: Property chardev is required$/, 'chardev=qcchr', CHARDEV],
+  // Sound cards and codecs without -audiodev (audio/audio.c audio_be_by_name... AUD_register_card).
+  [/no default audio driver available/, 'audiodev=qcaudio', AUDIODEV],
+  // virtio-9p (hw/9pfs/9p.c v9fs_device_realize_common): the fsdev, then its mount tag.
+  [/9pfs device couldn't find fsdev with the id = NULL/, 'fsdev=qcfs', FSDEV],
+  [/needs mount_tag arguments/, 'mount_tag=qomcompat'],
+  // virtio-crypto (hw/virtio/virtio-crypto.c): a cryptodev backend object.
+  [/'cryptodev' parameter expects a valid object/, 'cryptodev=qccrypto', CRYPTODEV],
 ];
 
 /**

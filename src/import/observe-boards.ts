@@ -128,7 +128,7 @@ export function busChild(p: { name: string; type: string }, cat: TypeCatalogue):
   return t && isA(cat, t, 'bus') ? { name: p.name, type: t } : null;
 }
 
-async function hasHotplugHandler(qmp: QmpSession, bus: string): Promise<boolean> {
+export async function hasHotplugHandler(qmp: QmpSession, bus: string): Promise<boolean> {
   try {
     const handler = await qmp.execute('qom-get', { path: bus, property: 'hotplug-handler' });
     return typeof handler === 'string' && handler !== '';

@@ -15,7 +15,7 @@ import { QmpError, type QmpSession } from '../qemu/qmp.js';
 import { CPU_RECORD_PATH, DEVICE_RECORD_PATH, deviceRecordPath, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID } from '../model/boards.js';
 import { toObservedValue } from '../resolve/shown.js';
 import { launch, typeCatalogue } from './probe-qemu.js';
-import { busChild, type ObservedProperty } from './observe-boards.js';
+import { busChild, hasHotplugHandler, type ObservedProperty } from './observe-boards.js';
 import type { ProbeContext } from './probes.js';
 
 /** Path below the device or object ('' for itself) → what QEMU shows there. */
@@ -44,8 +44,13 @@ export function loneArgs(o: LoneObject): [string, string] {
   }
 }
 
-/** A backend a lone device needs (a drive, a chardev), created before it with a null driver. */
-export interface LoneBackend { option: '-blockdev' | '-chardev'; arg: string; kind: 'drives' | 'chardevs'; id: string }
+/**
+ * A backend a lone device needs (a drive, a chardev, an audio or fs driver, a
+ * crypto backend object), created before it with a driver that touches
+ * nothing on the host. `kind`: where resolve's Backends lists its id (an
+ * -object is created by resolve itself).
+ */
+export interface LoneBackend { option: '-blockdev' | '-chardev' | '-audiodev' | '-fsdev' | '-object'; arg: string; kind?: 'drives' | 'chardevs' | 'audiodevs' | 'fsdevs'; id: string }
 
 /** The whole command line of a lone object: its backend and a provider of its bus first, when it has them. */
 export function loneCommand(o: LoneObject): string[] {
@@ -63,8 +68,8 @@ export function lonePath(o: LoneObject): string {
 /** QEMU refused to start with the lone object: what it said (see refusalMessage). */
 export interface Refusal { refused: string }
 
-/** A bus the lone device carries: below which of its objects, its name and type. */
-export interface ShownBus { at: string; name: string; type: string }
+/** A bus the lone device carries: below which of its objects, its name and type; hotpluggable false without a hotplug handler. */
+export interface ShownBus { at: string; name: string; type: string; hotpluggable?: false }
 
 /** What QEMU shows on the lone object, the warnings it printed (see loneWarnings), and the buses it carries. */
 export interface Shown { objects: ObservedDevice; warnings: string[]; buses: ShownBus[] }
@@ -86,7 +91,8 @@ export async function observeLone(ctx: ProbeContext, machine: string, lone: Lone
       const children: string[] = [];
       for (const p of (await qmp.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
         const bus = busChild(p, cat);
-        if (bus) buses.push({ at: rel, ...bus });
+        // qbus_is_hotpluggable: a bus without a hotplug handler makes every device on it not hotpluggable.
+        if (bus) buses.push({ at: rel, ...bus, ...(await hasHotplugHandler(qmp, `${path}/${p.name}`) ? {} : { hotpluggable: false as const }) });
         const child = /^child<(.+)>$/.exec(p.type);
         if (child) {
           if (!skipTypes(child[1]!)) children.push(`${rel}/${p.name}`);

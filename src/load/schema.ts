@@ -128,6 +128,8 @@ export const DeviceBusSchema = z.strictObject({
   type: name.describe('QOM type of the bus'),
   name: name.describe('Its name when the device has an id, "$ID" standing for the id: "$ID" (PCI bridges), "$ID.0"'),
   anonymous: name.describe('Its name on a device without an id, as QEMU showed it: a bus type and a counter (pci.1), or a fixed name'),
+  hotpluggable: z.literal(false).optional().describe(
+    'false: the bus has no hotplug handler (an HDA codec bus, AHCI\'s IDE buses), so no device on it shows hotpluggable; absent: it has one, or was not read'),
 });
 
 /**

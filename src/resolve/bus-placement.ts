@@ -115,7 +115,7 @@ export class BusPlacement {
       const name = this.busName(b, buses, d.id);
       const ownerPath = o.path! + b.at;
       const ownerType = group.find((x) => x.path === ownerPath)?.type ?? o.type;
-      this.tree.addBus({ path: ownerPath, type: ownerType, fromDevice: true }, name, b.type, `${ownerPath}/${name}`);
+      this.tree.addBus({ path: ownerPath, type: ownerType, fromDevice: true }, name, b.type, `${ownerPath}/${name}`, false, b.hotpluggable);
     }
     for (const part of group) this.plugByParentBus(part);
     const assumed = this.deviceBus.get(o.optionIndex!);
@@ -186,7 +186,9 @@ export class BusPlacement {
    */
   private busDerived(obj: PlacedObject, bus: BusNode): void {
     const type = obj.result.type;
-    if (bus.fromDevice) obj.showDerived('hotpluggable', this.types.get(type)?.hotpluggable !== false);
+    // device_get_hotpluggable: the class flag, on a bus with a hotplug handler (a device's bus
+    // without one, an HDA codec bus, was recorded so).
+    if (bus.fromDevice) obj.showDerived('hotpluggable', this.types.get(type)?.hotpluggable !== false && bus.hotpluggable !== false);
     // A device's record was taken on the reference board's bus of its kind; a PCI bus there has a
     // hotplug handler, which a board setting can take away (pc's pci.0 without ACPI).
     else if (bus.hotpluggable === false && this.types.isA(bus.type, 'PCI')) obj.showDerived('hotpluggable', false);

@@ -160,9 +160,17 @@ export class GuestRam {
     return cpu?.shownValue('vendor') ?? (cpu ? modelVendor(this.types, cpu.type) : undefined);
   }
 
+  /**
+   * Where memory devices go: ms->device_memory and what -m gives them
+   * (slots, and maxmem less the RAM). Known once board init laid out the
+   * RAM; undefined on a board that sets none up.
+   */
+  deviceMemory: { base: bigint; size: bigint; slots: bigint; space: bigint } | undefined;
+
   private finish(layout: ReturnType<typeof boardMemoryLayout>): string | undefined {
     if (this.layoutDone) return undefined;
     this.layoutDone = true;
+    if (layout.deviceMemory) this.deviceMemory = { ...layout.deviceMemory, slots: this.config.slots, space: this.config.maxramSize - this.config.ramSize };
     this.warnings.push(...layout.warnings);
     return layout.error;
   }

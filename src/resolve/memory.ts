@@ -128,6 +128,8 @@ export interface MemoryLayout {
   host?: { 'below-4g-mem-size': bigint; 'above-4g-mem-size': bigint; 'pci-hole-start': bigint; 'pci-hole64-start': bigint; 'pci-hole64-end': bigint };
   /** QEMU adds NUMA node 0 for memory hotplug: the CPUs show node-id 0. */
   numaNode: boolean;
+  /** The device memory region (ms->device_memory) pc-dimms are placed in; absent without maxmem above the RAM. */
+  deviceMemory?: { base: bigint; size: bigint };
   warnings: string[];
   /** The fatal error of pc_memory_init, if any. */
   error?: string;
@@ -157,7 +159,7 @@ export function boardMemoryLayout(input: BoardMemoryInput): MemoryLayout {
   let s = space(4n * GiB);
   const maxUsed = (sp: AddressSpace) => maxUsedGpa(cpu, flags, sp, hole64Size);
   if (cpu.amd && flags.enforceAmd1tbHole && maxUsed(s) >= AMD_HT_START) s = space(AMD_ABOVE_1TB_START);
-  const layout: MemoryLayout = { belowRam: below, aboveRam: above, numaNode, warnings };
+  const layout: MemoryLayout = { belowRam: below, aboveRam: above, numaNode, warnings, ...(s.deviceMem ? { deviceMemory: s.deviceMem } : {}) };
   if (input.host) {
     const fix = input.host.pciHole64Fix;
     // With no 64-bit BAR programmed (-S: no firmware has run), the hole follows RAM and hotplug space.

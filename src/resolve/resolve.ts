@@ -19,6 +19,7 @@ import type { QomProperty, TypeModel } from '../model/types.js';
 import { compatModel, definitionsModel, type CompatModel, type Slot } from './compat-model.js';
 import { isLateObjectType } from './late-objects.js';
 import { RealizeState, realizeCheck } from './realize.js';
+import { MemoryDevices } from './memory-devices.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { HOST_CPU_MODELS, hostCpuRecord, kvmModelRecord } from './cpu-records.js';
 import { boardVariant } from './board-variant.js';
@@ -138,6 +139,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   ctx.smp = smp.topology;
   ctx.boot = boot.config;
   const nodefaults = req.nodefaults ?? false;
+  ctx.audio = { defaults: !nodefaults && !req.backends?.audiodevs.length, first: req.backends?.audiodevs[0] };
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
     const plan = planObjects(defs, model, cmdline, { machine: machine.name, accel: boardAccel, ...(board.variant ? { variant: board.variant } : {}) }, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
@@ -156,6 +158,7 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
       }
     }
     ctx.boardRealized();
+    ctx.finishShown();
     warnings.push(...ctx.ram.warnings, ...ctx.realizeWarnings);
     // net_check_clients() runs only without the default network (-nodefaults, -netdev); -nic and -net
     // make hubs, which are not modelled: their warnings are not known.
@@ -400,11 +403,18 @@ class Resolution {
   /** The objects of the -device being created (its children, then itself). */
   private deviceGroup: ResolvedObject[] = [];
 
+  /** The machine's QOM type. */
+  private readonly machineType: string;
   /** The type of the board's CPUs: -cpu's, else the machine's default. */
   private readonly boardCpuType: string | undefined;
 
   /** The CPU topology (-smp). */
   smp!: SmpTopology;
+  /**
+   * Audio backends (system/vl.c default_audio): QEMU makes default ones
+   * unless -nodefaults or an -audiodev turned them off; `first`: the first -audiodev's id.
+   */
+  audio: { defaults: boolean; first?: string | undefined } = { defaults: false };
   /** The machine's boot configuration (-boot): fw_cfg checks it. */
   boot: BootConfig = {};
   private htWarned = false;
@@ -422,6 +432,7 @@ class Resolution {
     this.types = model.types;
     this.placement = new BusPlacement(model.types, defs.devices, cmd.devices, host, assumptions, unknownBusesAssumed);
     this.boardCpuType = cpu?.type ?? defs.machines.get(machine)?.defaultCpuType ?? undefined;
+    this.machineType = defs.machines.get(machine)?.type ?? machine;
     this.realize = new RealizeState(model.types);
     this.globals = cmd.globals.map((g, i) => ({ driver: g.driver, property: g.property, value: g.value, text: g.text, index: i + 1, used: false }));
     const accelCompat = defs.accelCompat.find((a) => a.type === cmd.accel.type)?.compat ?? [];
@@ -430,6 +441,11 @@ class Resolution {
       [1, defs.machines.compatProps(machine).map(machineEntry)],
       [2, sugar.map((e) => ({ driver: e.driver, property: e.property, value: e.value, optional: e.optional, source: { kind: 'sugar', option: e.option } }))],
     ]);
+  }
+
+  /** Every object is realized: values QEMU shows none of say why (ObjectState.finishShown). */
+  finishShown(): void {
+    for (const o of this.created) o.finishShown();
   }
 
   /** qdev_get_device_class(): the -device driver must name a concrete, user-creatable device type. */
@@ -524,13 +540,56 @@ class Resolution {
       for (const part of this.created.slice(-this.deviceGroup.length)) part.fromHost(IMAGE_DERIVED, IMAGE_DERIVED_REASON);
     }
     this.refuseLikeAlone(o);
-    const err = this.realize.realizeDevice(this.deviceGroup, this.cmd.devices[o.optionIndex]!.id ?? null, { cpus: this.smp.cpus, blockBackends: this.backends?.blockBackends ?? [] });
+    this.defaultAudiodev(obj, o);
+    const id = this.cmd.devices[o.optionIndex]!.id ?? null;
+    const err = this.realize.realizeDevice(this.deviceGroup, id, { cpus: this.smp.cpus, blockBackends: this.backends?.blockBackends ?? [] });
     if (err) throw new Stop(`${o.option}: ${err}`, 'refused');
+    const plugError = this.plugMemoryDevice(obj, id);
+    if (plugError) throw new Stop(`${o.option}: ${plugError}`, 'refused');
+    obj.showRealizedGenerics();
     for (const part of this.deviceGroup) {
       const failed = realizeCheck(part, this.types);
       if (failed) throw new Stop(`${o.option}: ${failed}`, 'refused');
     }
     this.placement.created(o, this.deviceGroup);
+  }
+
+  /** A sound device (its record needed an audio backend) given no audiodev=: it asks for QEMU's default one. */
+  private wantsDefaultAudio(o: PlannedObject): boolean {
+    const record = this.defs.devices.get(recordKey('device', o.type, this.host));
+    return !!record?.requires?.includes('audiodev') && !this.cmd.devices[o.optionIndex!]!.props.some(([name]) => name === 'audiodev');
+  }
+
+  /** qom-get names QEMU's default audio backend "#default". */
+  private defaultAudiodev(obj: ObjectState, o: PlannedObject): void {
+    if (!this.wantsDefaultAudio(o)) return;
+    // The proxy's audiodev is an alias of its virtio backend's (virtio-sound-pci).
+    for (const part of [obj, ...this.created.filter((x) => x.path?.startsWith(`${obj.path}/`))]) part.showBoard('audiodev', '#default');
+  }
+
+  /** pc-dimms plugged so far: set up at the first, once board init has laid out the RAM. */
+  private memoryDevices: MemoryDevices | undefined;
+
+  /** A pc-dimm on a PC board: its slot, address and size as pc_memory_pre_plug gives them; QEMU's message when it refuses. */
+  private plugMemoryDevice(obj: ObjectState, id: string | null): string | undefined {
+    if (!MemoryDevices.handles(this.types, obj.type) || !this.types.isA(this.machineType, 'generic-pc-machine')) return undefined;
+    if (!this.memoryDevices) {
+      const acpiOff = this.machineProps.filter(([k]) => k === 'acpi').pop()?.[1] === 'off';
+      const acpi = acpiOff ? undefined : this.created.find((x) => x.result.origin === 'board' && (this.types.isA(x.type, 'ICH9-LPC') || this.types.isA(x.type, 'PIIX4_PM')));
+      this.memoryDevices = new MemoryDevices(this.types, this.ram.deviceMemory, {
+        acpiType: acpi?.type ?? null, memoryHotplugSupport: acpi?.shownValue('memory-hotplug-support') !== false,
+      });
+    }
+    const memdev = obj.shownValue('memdev');
+    const backend = typeof memdev === 'string' && memdev !== '' ? this.created.find((x) => x.path === memdev) : undefined;
+    const big = (name: string): bigint | null => {
+      const v = backend?.shownValue(name);
+      return typeof v === 'bigint' ? v : null;
+    };
+    return this.memoryDevices.plug(obj.result, backend && {
+      path: backend.path!, id: backend.path!.split('/').pop()!, type: backend.type,
+      size: big('size'), align: big('align'), hugetlbsize: big('hugetlbsize'), hugetlb: backend.shownValue('hugetlb') === true,
+    }, id).error;
   }
 
   /**
@@ -545,9 +604,18 @@ class Resolution {
     if (device && this.boardCpuType && this.types.isA(o.type, 'cpu') && o.type !== this.boardCpuType) {
       throw new Stop(`${o.option}: Invalid CPU type, expected cpu type: '${this.boardCpuType}'`, 'refused');
     }
+    // A lone pc-dimm was refused for want of -m's slots; plugging one is modelled (plugMemoryDevice).
+    if (device && MemoryDevices.handles(this.types, o.type) && this.types.isA(this.machineType, 'generic-pc-machine')) return;
     const spec = device ? this.cmd.devices[o.optionIndex!]! : this.cmd.objects[o.optionIndex!]!;
     const record = device ? this.defs.devices.get(recordKey('device', o.type, this.host)) : objectRecord(this.defs, o.type, this.host);
     if (!record) return;
+    // audio_get_default_audio_state: a sound device without audiodev= takes the default audio
+    // backend, which exists unless default_audio is off; its record was taken with -nodefaults.
+    if (device && this.wantsDefaultAudio(o)) {
+      if (this.audio.defaults) return;
+      const hint = this.audio.first !== undefined ? `\nPerhaps you wanted to use -audio or set audiodev=${this.audio.first}?` : '';
+      throw new Stop(`${o.option}: no default audio driver available${hint}`, 'refused');
+    }
     // A device that starts once given certain properties (a bridge's chassis_nr): refused without them.
     if (record.requires && record.refused !== undefined) {
       if (record.requires.every((r) => spec.props.some(([name]) => name === r))) return;
@@ -668,8 +736,7 @@ class Resolution {
 
   /** object_apply_global_props(): every matching entry in order; the first failure stops. */
   private applyList(obj: ObjectState, list: readonly ListEntry[], fail: (msg: string) => Stop): void {
-    for (const e of list) {
-      if (!this.types.isA(obj.type, e.driver)) continue;
+    for (const e of this.reaching(list, obj.type)) {
       const prop = this.types.property(obj.type, e.property);
       if (e.optional && !prop) continue;
       if (e.global) e.global.used = true;
@@ -683,6 +750,31 @@ class Resolution {
       }
       obj.apply(prop, parsed.value, e);
     }
+  }
+
+  /** Each compat list's entry positions by driver (see reaching). */
+  private readonly listIndex = new WeakMap<readonly ListEntry[], Map<string, number[]>>();
+
+  /**
+   * The entries of `list` that reach an object of `type`, in list order: those
+   * whose driver is one of the type's cast targets (isA). A compat list has
+   * hundreds of entries and a board dozens of objects; each object looks up
+   * its few targets instead of testing every entry.
+   */
+  private reaching(list: readonly ListEntry[], type: string): readonly ListEntry[] {
+    if (list.length < 8) return list.filter((e) => this.types.isA(type, e.driver));
+    let index = this.listIndex.get(list);
+    if (!index) {
+      const built = new Map<string, number[]>();
+      list.forEach((e, i) => {
+        const at = built.get(e.driver);
+        if (at) at.push(i); else built.set(e.driver, [i]);
+      });
+      this.listIndex.set(list, (index = built));
+    }
+    const positions: number[] = [];
+    for (const target of this.types.castTargets(type)) positions.push(...(index.get(target) ?? []));
+    return positions.sort((a, b) => a - b).map((i) => list[i]!);
   }
 
   /**
@@ -733,8 +825,7 @@ class ObjectState {
       path: o.path, type: o.type, transient: o.transient, origin: o.origin,
       ...(o.option ? { option: o.option } : {}), properties: [],
     };
-    for (const p of [...types.properties(o.type).values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      if (p.type.startsWith('child<')) continue;
+    for (const p of sortedProperties(types, o.type)) {
       const value = p.name === 'type' ? o.type : defaultValue(p, o.type);
       const rp: ResolvedProperty = { name: p.name, type: p.type, value, default: value, source: { kind: 'default' }, trace: [] };
       this.props.set(p.name, rp);
@@ -791,8 +882,7 @@ class ObjectState {
    */
   showOutsideTree(transient: boolean): void {
     if (this.types.isA(this.result.type, 'device')) {
-      const hotpluggable = this.types.ancestry(this.result.type).map((t) => this.types.get(t)?.hotpluggable).find((h) => h !== undefined) ?? true;
-      const unrealized: Array<[string, ShownValue]> = [['realized', false], ['hotplugged', false], ['hotpluggable', hotpluggable], ['parent_bus', '']];
+      const unrealized: Array<[string, ShownValue]> = [['realized', false], ['hotplugged', false], ['hotpluggable', this.classHotpluggable()], ['parent_bus', '']];
       for (const [name, value] of unrealized) {
         const rp = this.props.get(name);
         if (rp && rp.value === null) rp.value = value;
@@ -802,6 +892,39 @@ class ObjectState {
       ? 'QEMU creates this object during start-up and finalizes it before anything can read it; the chain configures no value for this property'
       : 'QEMU keeps this object outside the QOM tree, where qom-get cannot reach it; the chain configures no value for this property';
     for (const rp of this.props.values()) if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined) rp.notShown = why;
+  }
+
+  /** Properties of a recorded object its record has no value for (see showRecorded). */
+  private readonly unrecorded = new Set<string>();
+
+  /** Once every object is realized: a recorded property still without a value is one QEMU's qom-get fails on. */
+  finishShown(): void {
+    for (const name of this.unrecorded) {
+      const rp = this.props.get(name)!;
+      if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined && rp.notShown === undefined) rp.notShown = UNREADABLE;
+    }
+  }
+
+  /**
+   * A -device QEMU realized, its generic values where no record gave them:
+   * realized, cold-plugged, and for a device without a bus (pc-dimm) an
+   * unset parent_bus and the class's hotpluggable flag (hw/core/qdev.c).
+   */
+  showRealizedGenerics(): void {
+    const set = (name: string, value: ShownValue) => {
+      const rp = this.props.get(name);
+      if (rp && rp.value === null && rp.configuredOnly === undefined) rp.value = value;
+    };
+    set('realized', true);
+    set('hotplugged', false);
+    if (this.types.get(this.result.type)?.bus !== undefined) return;
+    set('parent_bus', '');
+    set('hotpluggable', this.classHotpluggable());
+  }
+
+  /** DeviceClass.hotpluggable, as the nearest type that records it has it. */
+  private classHotpluggable(): boolean {
+    return this.types.ancestry(this.result.type).map((t) => this.types.get(t)?.hotpluggable).find((h) => h !== undefined) ?? true;
   }
 
   /** What QEMU shows on the property, as far as resolution knows it. */
@@ -932,11 +1055,9 @@ class ObjectState {
       rp.value = null;
       rp.volatile = true;
     }
-    // The record holds every value QEMU showed that differs from the chain's: a property the chain
-    // gives no value and the record none either is one whose qom-get failed.
-    for (const rp of recorded.type === this.type ? this.props.values() : []) {
-      if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined && !Object.hasOwn(observed.values, rp.name)) rp.notShown = UNREADABLE;
-    }
+    // The record holds every value QEMU showed that differs from what resolution gives: one that
+    // is still null once the object is realized is a property whose qom-get failed (finishShown).
+    if (recorded.type === this.type) for (const rp of this.props.values()) if (!Object.hasOwn(observed.values, rp.name)) this.unrecorded.add(rp.name);
     this.result.properties.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
@@ -1034,6 +1155,19 @@ class ObjectState {
 }
 
 const defaultCache = new WeakMap<QomProperty, QomValue | null>();
+
+/** A type's properties in name order, child<> ones left out: what every object of the type starts from. */
+const sortedCache = new WeakMap<TypeModel, Map<string, readonly QomProperty[]>>();
+function sortedProperties(types: TypeModel, type: string): readonly QomProperty[] {
+  let byType = sortedCache.get(types);
+  if (!byType) sortedCache.set(types, (byType = new Map()));
+  let list = byType.get(type);
+  if (!list) {
+    list = [...types.properties(type).values()].filter((p) => !p.type.startsWith('child<')).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    byType.set(type, list);
+  }
+  return list;
+}
 
 function defaultValue(p: QomProperty, owner: string): QomValue | null {
   if (defaultCache.has(p)) return defaultCache.get(p)!;

@@ -210,9 +210,20 @@ export interface QemuObservation {
 }
 
 /** Splits stderr into messages: a line starting with the program name starts one; other lines continue it. */
+/**
+ * Lines of the host's sound stack, not QEMU's messages: QEMU's default audio
+ * backend (no -nodefaults, no -audiodev) is the first of its drivers that
+ * initialises on the host, and the libraries (PipeWire, ALSA) and QEMU's own
+ * audio log (audio/audio.c dolog: `alsa: Could not initialize DAC`, `audio:
+ * Could not create a backend for voice`) report what the host lacks. They
+ * differ from host to host and are not compared.
+ */
+const HOST_AUDIO_NOISE = /^(ALSA lib |\[[WEID]\]\[\d\d:\d\d:\d\d\.\d+\] |(alsa|audio|pa|pipewire|sdl|oss|jack|sndio): )/;
+
 export function splitMessages(stderr: string): string[] {
   const out: string[] = [];
   for (const line of stderr.split('\n')) {
+    if (HOST_AUDIO_NOISE.test(line)) continue;
     if (line.startsWith(PROG)) out.push(line.slice(PROG.length));
     else if (line === '' ) continue;
     else if (out.length > 0) out[out.length - 1] += `\n${line}`;
