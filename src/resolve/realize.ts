@@ -25,8 +25,15 @@ const MAC = /^52:54:00:12:34:([0-9a-f]{2})$/;
 
 interface SlotHolder { type: string; id: string | null }
 
-/** What a device's realize reads from outside the device besides the board: the vCPU count, the -drive ids. */
-export interface DeviceSurroundings { readonly cpus: number; readonly blockBackends: readonly string[] }
+/** What a device's realize reads from outside the device besides the board: the vCPU count, the -drive ids, the objects so far. */
+export interface DeviceSurroundings {
+  readonly cpus: number;
+  readonly blockBackends: readonly string[];
+  readonly objectAt: (path: string) => ResolvedObject | undefined;
+}
+
+/** VIRTIO_CONSOLE_BAD_ID: a port's nr left unset. */
+const VIRTIO_CONSOLE_BAD_ID = 0xffffffffn;
 
 export class RealizeState {
   /** bus path → devfn → the device there. */
@@ -81,6 +88,54 @@ export class RealizeState {
     this.assignMac(objects);
     this.virtioQueues(objects, around.cpus);
     if (this.types.isA(dev.type, 'scsi-disk-base')) scsiDeviceId(dev, around.blockBackends);
+    if (this.types.isA(dev.type, 'virtio-serial-port')) return this.serialPort(dev, around);
+    return null;
+  }
+
+  /** Per virtio-serial bus: the port ids taken (ports_map, where 0 is reserved) and those of ports that exist. */
+  private readonly serialBuses = new Map<string, { map: Set<bigint>; ports: Set<bigint> }>();
+  /** Every virtio-serial port's name, whichever its bus (find_port_by_name). */
+  private readonly serialNames = new Set<string>();
+
+  /**
+   * virtser_port_device_realize (hw/char/virtio-serial-bus.c): a port without
+   * nr takes 0 if it is the first console, else the first id free in the
+   * bus's map (0 is reserved there for a console); QEMU's message when the
+   * id or name is taken or the id out of the device's max_ports.
+   */
+  private serialPort(dev: ResolvedObject, around: DeviceSurroundings): string | null {
+    const busPath = stringValue(prop(dev, 'parent_bus'));
+    const nr = prop(dev, 'nr');
+    const given = nr && configuredOf(nr);
+    if (!busPath || !nr || typeof given !== 'bigint') return null;
+    let bus = this.serialBuses.get(busPath);
+    if (!bus) this.serialBuses.set(busPath, (bus = { map: new Set([0n]), ports: new Set() }));
+    const console = this.types.isA(dev.type, 'virtconsole');
+    let id = given;
+    if (bus.ports.has(id)) return `virtio-serial-bus: A port already exists at id ${id}`;
+    const name = stringValue(prop(dev, 'name'));
+    if (name !== null && this.serialNames.has(name)) return `virtio-serial-bus: A port already exists by name ${name}`;
+    const owner = around.objectAt(busPath.slice(0, busPath.lastIndexOf('/')));
+    const maxPorts = owner && prop(owner, 'max_ports')?.value;
+    if (typeof maxPorts !== 'bigint') return null;
+    if (id === VIRTIO_CONSOLE_BAD_ID) {
+      if (console && !bus.ports.has(0n)) {
+        id = 0n;
+      } else {
+        // find_free_port_id: the first clear bit of the map's 32-bit words.
+        const words = (maxPorts + 31n) / 32n;
+        id = 0n;
+        while (id < words * 32n && bus.map.has(id)) id++;
+        if (id === words * 32n) return 'virtio-serial-bus: Maximum port limit for this device reached';
+      }
+    }
+    if (id >= maxPorts) return `virtio-serial-bus: Out-of-range port id specified, max. allowed: ${maxPorts - 1n}`;
+    // virtconsole_realize (hw/char/virtio-console.c), for virtserialport too.
+    if (id === 0n && !console) return 'Port number 0 on virtio-serial devices reserved for virtconsole devices for backward compatibility.';
+    bus.map.add(id);
+    bus.ports.add(id);
+    if (name !== null) this.serialNames.add(name);
+    showRealized(nr, id);
     return null;
   }
 

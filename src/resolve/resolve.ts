@@ -542,7 +542,9 @@ class Resolution {
     this.refuseLikeAlone(o);
     this.defaultAudiodev(obj, o);
     const id = this.cmd.devices[o.optionIndex]!.id ?? null;
-    const err = this.realize.realizeDevice(this.deviceGroup, id, { cpus: this.smp.cpus, blockBackends: this.backends?.blockBackends ?? [] });
+    const err = this.realize.realizeDevice(this.deviceGroup, id, {
+      cpus: this.smp.cpus, blockBackends: this.backends?.blockBackends ?? [], objectAt: (path) => this.created.find((x) => x.path === path)?.result,
+    });
     if (err) throw new Stop(`${o.option}: ${err}`, 'refused');
     const plugError = this.plugMemoryDevice(obj, id);
     if (plugError) throw new Stop(`${o.option}: ${plugError}`, 'refused');

@@ -153,12 +153,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
     applies: (_l, m) => value(/^ide-(cd|hd)$/, /^serial$/)(m),
   },
   {
-    cause: 'virtio-serial port numbers', kind: 'model',
-    // hw/char/virtio-serial-bus.c virtser_port_device_realize: nr 0 (unset) takes the first free port number.
-    reason: 'resolve shows nr as configured; QEMU assigns the first free number at realize',
-    applies: (_l, m) => value(/^(virtserialport|virtconsole)$/, /^nr$/)(m),
-  },
-  {
     cause: 'thread-context thread-id: a host thread', kind: 'host',
     reason: 'the id of the thread QEMU started for the context, different every run',
     applies: (_l, m) => value(/^thread-context$/, /^thread-id$/)(m),

@@ -45,6 +45,14 @@ const CASES: Array<{ machine?: string; nodefaults?: boolean; cpu?: string; optio
   { options: [d('Haswell-x86_64-cpu')] }, { cpu: 'Nehalem', options: [d('qemu64-x86_64-cpu')] },
   { options: [d('qemu64-x86_64-cpu')] }, { options: [d('virtio-blk-pci')] }, { options: [d('usb-tablet')] },
   { options: [d('isa-applesmc')] }, { options: [d('fw_cfg,id=x')] },
+  // virtio-serial port numbers: the first free id (0 for the first console), and the refusals
+  { options: [d('virtio-serial-pci,id=vs'), d('virtserialport'), d('virtconsole'), d('virtserialport,nr=5'), d('virtserialport'), d('virtconsole')] },
+  { options: [d('virtio-serial-pci,id=vs'), d('virtserialport,nr=0'), d('virtconsole')] },
+  { options: [d('virtio-serial-pci,id=a'), d('virtio-serial-pci,id=b'), d('virtserialport,bus=b.0'), d('virtserialport,bus=a.0,name=p'), d('virtconsole,bus=b.0')] },
+  { options: [d('virtio-serial-pci,id=vs,max_ports=2'), d('virtserialport,nr=1'), d('virtserialport')] },
+  { options: [d('virtio-serial-pci,id=vs'), d('virtserialport,name=a'), d('virtserialport,name=a')] },
+  { options: [d('virtio-serial-pci,id=vs,max_ports=3'), d('virtserialport,nr=5')] },
+  { options: [d('virtio-serial-pci,id=vs'), d('virtserialport,nr=2'), d('virtconsole,nr=2')] },
 ];
 
 const results: Awaited<ReturnType<typeof differential>>[] = [];
