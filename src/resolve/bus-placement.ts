@@ -192,7 +192,7 @@ export class BusPlacement {
     // A device's record was taken on the reference board's bus of its kind; a PCI bus there has a
     // hotplug handler, which a board setting can take away (pc's pci.0 without ACPI).
     else if (bus.hotpluggable === false && this.types.isA(bus.type, 'PCI')) obj.showDerived('hotpluggable', false);
-    if (this.types.isA(type, 'ide-device')) ideUnit(obj, bus);
+    if (this.types.isA(type, 'ide-device')) ideUnit(obj, bus, this.tree.ordinalOfType(bus));
     if (this.types.isA(type, 'virtio-pci') && obj.configuredValue('disable-legacy') === 'auto') {
       const behindPort = this.types.isA(bus.type, 'PCIE') && !this.types.isA(bus.ownerType, 'pci-host-bridge');
       obj.showDerived('disable-legacy', behindPort ? 'on' : 'off');
@@ -202,15 +202,17 @@ export class BusPlacement {
 
 /**
  * An IDE device takes the first free unit of its bus unless given one, and
- * without a serial of its own is "QM" and five digits of bus_id * 2 + unit + 1
- * (hw/ide: the bus's place on its controller: ide.1 of piix is bus 1).
+ * without a serial of its own is "QM" and five digits of its drive_serial:
+ * ide_init1 numbers the two units of every IDE bus from 1 as controllers
+ * realize (board first, then -device order), so it is 2 * (IDE buses created
+ * before this one) + unit + 1.
  */
-function ideUnit(obj: PlacedObject, bus: BusNode): void {
+function ideUnit(obj: PlacedObject, bus: BusNode, ordinal: number): void {
   const given = obj.configuredValue('unit');
   // unit is a uint32 whose default, -1, reads back as 4294967295: "the first free unit".
   const unit = typeof given === 'bigint' && given < 0xffffffffn ? Number(given) : bus.devices.length;
   obj.showDerived('unit', BigInt(unit));
-  if (!obj.userSet('serial')) obj.showDerived('serial', `QM${String(bus.index * 2 + unit + 1).padStart(5, '0')}`);
+  if (!obj.userSet('serial')) obj.showDerived('serial', `QM${String(ordinal * 2 + unit + 1).padStart(5, '0')}`);
 }
 
 /** The QOM path the -device at `index` gets: its id, else its place among the anonymous ones. */

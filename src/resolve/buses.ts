@@ -53,6 +53,16 @@ export class BusTree {
 
   constructor(private readonly types: TypeModel) {}
 
+  /** The bus's place among the tree's buses of its type, in creation order (hw/ide's drive_serial counts IDE buses so). */
+  ordinalOfType(bus: BusNode): number {
+    let n = 0;
+    for (const b of this.buses.values()) {
+      if (b === bus) return n;
+      if (b.type === bus.type) n++;
+    }
+    return n;
+  }
+
   /** A bus an object carries, with its name and type. */
   addBus(owner: { path: string; type: string; fromDevice: boolean }, name: string, type: string, path: string, assumed = false, hotpluggable?: false): BusNode {
     const carrier = this.deviceNode(owner.path);

@@ -147,12 +147,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
     applies: (l, m) => l.args.some((a) => /"driver":"pxb(-pcie)?"|^pxb(-pcie)?,/.test(a)) && / hotpluggable: resolve true, QEMU false$/.test(m),
   },
   {
-    cause: 'IDE serial numbers on AHCI ports', kind: 'model',
-    // hw/ide/core.c ide_init_drive: serial "QM%05d" from a drive counter over every IDE bus in creation order.
-    reason: 'resolve numbers serials as on piix\'s IDE buses; on ich9-ahci\'s six ports QEMU counts differently',
-    applies: (_l, m) => value(/^ide-(cd|hd)$/, /^serial$/)(m),
-  },
-  {
     cause: 'thread-context thread-id: a host thread', kind: 'host',
     reason: 'the id of the thread QEMU started for the context, different every run',
     applies: (_l, m) => value(/^thread-context$/, /^thread-id$/)(m),
