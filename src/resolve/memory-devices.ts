@@ -10,6 +10,7 @@
  */
 import type { TypeModel } from '../model/types.js';
 import type { ResolvedObject, ResolvedProperty } from './result.js';
+import { showRealized } from './realize.js';
 
 /** ms->device_memory and what -m gives memory devices (see GuestRam.deviceMemory). */
 export interface DeviceMemory { base: bigint; size: bigint; slots: bigint; space: bigint }
@@ -155,13 +156,7 @@ function prop(o: ResolvedObject, name: string): ResolvedProperty | undefined {
 
 /** Plugging set the value: QEMU shows it; the chain's value, when another, is what was configured. */
 function show(p: ResolvedProperty | undefined, value: bigint): void {
-  if (!p) return;
-  delete p.configuredOnly;
-  delete p.notShown;
-  if (p.value === value && !p.configured) return;
-  if (!p.configured) p.configured = { value: p.value as NonNullable<ResolvedProperty['configured']>['value'], source: p.source };
-  p.value = value;
-  p.source = { kind: 'board' };
+  if (p) showRealized(p, value);
 }
 
 function configuredOnly(o: ResolvedObject, name: string, why: string): void {

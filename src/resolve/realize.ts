@@ -1,8 +1,9 @@
 /**
  * What a device's realize takes from the board around it, in realize order:
  * which PCI slot an auto-addressed device gets (the first free slot of its
- * bus) and which MAC address a NIC without one gets (the next free
- * 52:54:00:12:34:XX). A device record (boards.json `devices`) holds what a
+ * bus), which MAC address a NIC without one gets (the next free
+ * 52:54:00:12:34:XX), a virtio-serial port's number, the queues a virtio
+ * disk sizes from the vCPUs, a SCSI disk's device_id from its -drive. A device record (boards.json `devices`) holds what a
  * lone device shows; here those values are recomputed for the devices that
  * are really there: the board's own (their records are exact), then each
  * -device in command-line order. Also the check QEMU makes when an address
@@ -291,9 +292,10 @@ function sameDefault(p: ResolvedProperty, value: bigint): boolean {
  * Realize made the property `value`: what QEMU shows. When that is what the
  * chain configured, the chain's step stays the answer.
  */
-function showRealized(p: ResolvedProperty, value: bigint | string): void {
+export function showRealized(p: ResolvedProperty, value: bigint | string): void {
   const chain = p.configured ?? { value: p.value, source: p.source };
   delete p.configuredOnly;
+  delete p.notShown;
   if (chain.value === value) {
     p.value = value;
     p.source = chain.source;
