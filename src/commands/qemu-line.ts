@@ -69,6 +69,7 @@ export function toRequest(line: QemuCommandLine, model: CompatModelName | undefi
     ...(line.memory ? { memory: memoryProperty(line.memory) } : {}),
     ...(line.smp ? { smp: line.smp } : {}),
     ...(line.boot ? { boot: line.boot } : {}),
+    ...(line.numa ? { numa: line.numa } : {}),
     backends: line.backends,
     ...(line.unknownBusesAssumed ? { unknownBusesAssumed: true } : {}),
     ...(line.legacyNetwork ? { legacyNetwork: true } : {}),

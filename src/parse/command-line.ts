@@ -17,6 +17,7 @@ import { addMemoryOption, type MemoryOption } from './memory-option.js';
 import { optionEffect, type OptionEffect } from './option-effects.js';
 import type { OptionTable } from './option-table.js';
 import { scanQemuArgv, splitInvocation, type ArgvOption } from './qemu-argv.js';
+import { parseNuma, type NumaConfig } from './numa.js';
 
 export interface ListedOption {
   /** The option as written: `-m 4096`. */
@@ -62,6 +63,8 @@ export interface QemuCommandLine {
   readonly smp?: Array<[string, string]>;
   /** The -boot options of the line as the machine's `boot` dictionary (keyval, implied key `order`). */
   readonly boot?: Array<[string, string]>;
+  /** -numa, when every one is of a form resolve models (parse/numa.ts). */
+  readonly numa?: NumaConfig;
 }
 
 /** Reading the files a command line names (-readconfig); undefined when a file cannot be read. */
@@ -116,6 +119,7 @@ class Builder {
   private memory?: MemoryOption;
   private smp?: Map<string, string>;
   private boot?: Map<string, string>;
+  private readonly numa: ArgvOption[] = [];
 
   constructor(private readonly table: OptionTable, private readonly files: CommandLineFiles | undefined, private readonly dialect: Dialect | undefined) {}
 
@@ -159,6 +163,7 @@ class Builder {
         break;
       }
       case 'nodefaults': this.nodefaults = true; break;
+      case 'numa': this.numa.push(o); break;
       case 'global':
       case 'device':
       case 'object': this.options.push({ kind: o.name, arg: o.arg! }); break;
@@ -315,6 +320,16 @@ class Builder {
       ...(this.memory ? { memory: this.memory } : {}),
       ...(this.smp ? { smp: [...this.smp] } : {}),
       ...(this.boot ? { boot: [...this.boot] } : {}),
+      ...this.numaConfig(),
     };
+  }
+
+  /** The -numa options, when all are of the forms modelled (parse/numa.ts); else each is listed as not modelled. */
+  private numaConfig(): { numa?: NumaConfig } {
+    if (!this.numa.length) return {};
+    const config = parseNuma(this.numa.map((o) => o.arg!));
+    if (config) return { numa: config };
+    for (const o of this.numa) this.listed.push({ text: o.text, name: o.name, effect: 'not-modelled' });
+    return {};
   }
 }

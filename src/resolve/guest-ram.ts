@@ -6,6 +6,8 @@
  * split and checks as the host bridge is set up (or, on a board without one,
  * once its CPU exists). Pure.
  */
+import { numaNodeOfCpu } from './numa.js';
+import type { NumaConfig } from '../parse/numa.js';
 import type { TypeModel } from '../model/types.js';
 import { modelVendor } from './board-cpus.js';
 import { boardMemoryLayout, type BoardFamily, type MemoryConfig } from './memory.js';
@@ -69,6 +71,13 @@ export class GuestRam {
   private cpuSeen = false;
   /** Warnings board init printed (advice on the RAM split). */
   readonly warnings: string[] = [];
+  /**
+   * -numa nodes (resolve/numa.ts): each CPU shows its node, and the machine's
+   * RAM is the container `/machine/<default RAM id>[0]` of the nodes' memdevs.
+   */
+  numa: { config: NumaConfig; ramId: string; cpusCovered: boolean } | undefined;
+  /** CPUs board init created so far (their index in possible_cpus). */
+  private cpuCount = 0;
 
   constructor(
     config: MemoryConfig, private readonly machine: string, private readonly family: BoardFamily | undefined,
@@ -115,8 +124,14 @@ export class GuestRam {
 
   private cpu(obj: RamTarget): string | undefined {
     const layout = this.layout(obj);
-    // numa_complete_configuration added node 0 for memory hotplug: every CPU is in it.
-    if (layout?.numaNode) obj.showBoard('node-id', 0n);
+    const index = this.cpuCount++;
+    if (this.numa) {
+      const node = numaNodeOfCpu(this.numa.config, index);
+      if (node !== undefined) obj.showBoard('node-id', BigInt(node));
+    } else if (layout?.numaNode) {
+      // numa_complete_configuration added node 0 for memory hotplug: every CPU is in it.
+      obj.showBoard('node-id', 0n);
+    }
     if (this.cpuSeen) return undefined;
     this.cpuSeen = true;
     // Boards without a host bridge (isapc, microvm) run pc_memory_init's checks once the CPU exists.
@@ -133,8 +148,10 @@ export class GuestRam {
       pciHole64Size: size ?? HOLE64_SIZE_DEFAULT.get(obj.type) ?? 0n,
       pciHole64Fix: obj.configuredValue('x-pci-hole64-fix') !== false,
     });
-    // The bridge maps the machine's RAM: with memory-backend=ID, that backend's region (named after its id).
+    // The bridge maps the machine's RAM: with memory-backend=ID, that backend's region (named after its id);
+    // with -numa nodes, the container of their memdevs the machine made.
     if (this.memdev !== undefined) obj.showBoard('ram-mem', `/objects/${this.memdev}/${this.memdev}[0]`);
+    else if (this.numa) obj.showBoard('ram-mem', `/machine/${this.numa.ramId}[0]`);
     if (!layout) return undefined;
     for (const [name, value] of Object.entries(layout.host ?? {})) obj.showBoard(name, value);
     return this.finish(layout);
@@ -175,9 +192,12 @@ export class GuestRam {
     return layout.error;
   }
 
+  /** The machine's RAM size (-m, memory.size, or memory-backend='s). */
+  get ramSize(): bigint { return this.config.ramSize; }
+
   /** Whether the line changed guest RAM from what the board was recorded with. */
   private customised(): boolean {
-    return this.config.custom || this.config.slots > 0n || this.config.maxramSize > this.config.ramSize
+    return this.numa !== undefined || this.config.custom || this.config.slots > 0n || this.config.maxramSize > this.config.ramSize
       || this.memdev !== undefined || this.maxRamBelow4g() !== 0n;
   }
 

@@ -20,6 +20,7 @@ import { compatModel, definitionsModel, type CompatModel, type Slot } from './co
 import { isLateObjectType } from './late-objects.js';
 import { RealizeState, realizeCheck } from './realize.js';
 import { MemoryDevices } from './memory-devices.js';
+import { numaCompleteError, numaCoversCpus, numaOptionError } from './numa.js';
 import { parseCpuOption, type CpuOption } from './cpu-option.js';
 import { HOST_CPU_MODELS, hostCpuRecord, kvmModelRecord } from './cpu-records.js';
 import { boardVariant } from './board-variant.js';
@@ -32,6 +33,7 @@ import { splitMachineVersion, versionAtMost } from '../model/machines.js';
 import { parseCommandLine, type CommandLine, type CommandLineOption } from './command-line.js';
 import type { DeviceSpec } from './options.js';
 import type { Backends } from '../parse/backends.js';
+import type { NumaConfig } from '../parse/numa.js';
 import { BusPlacement, devicePath, PlacementError } from './bus-placement.js';
 import type { CompatModelName, Outcome, ResolvedObject, ResolvedProperty, ResolveResult, ValueSource } from './result.js';
 import { aliasedChildren, boardObjects, disabledDefaults, withChildren, type PlannedObject } from './tree.js';
@@ -57,6 +59,8 @@ export interface ResolveRequest {
   smp?: ReadonlyArray<readonly [string, string]>;
   /** The machine's `boot` dictionary from -boot (keyval); it replaces `-machine boot.*` keys. */
   boot?: ReadonlyArray<readonly [string, string]>;
+  /** -numa nodes (parse/numa.ts). */
+  numa?: NumaConfig;
   /** Backends the command line defines (-blockdev, -chardev, -netdev, …), by the ids device properties name. */
   backends?: Backends;
   /** Properties legacy options register for objects created later (-rtc driftfix, -mem-prealloc, -win2k-hack, ...), in order. */
@@ -142,10 +146,20 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
   ctx.audio = { defaults: !nodefaults && !req.backends?.audiodevs.length, first: req.backends?.audiodevs[0] };
   try {
     const network: Network = { netdevs: req.backends?.netdevs ?? [], legacy: req.legacyNetwork ?? false };
-    const plan = planObjects(defs, model, cmdline, { machine: machine.name, accel: boardAccel, ...(board.variant ? { variant: board.variant } : {}) }, host, nodefaults, network, ramBackend !== undefined, smp.topology, cpu);
+    // With -numa nodes (or memory-backend=) the machine creates no RAM backend of its own.
+    const numa = req.numa?.nodes.length ? req.numa : undefined;
+    const plan = planObjects(defs, model, cmdline, { machine: machine.name, accel: boardAccel, ...(board.variant ? { variant: board.variant } : {}) },
+      host, nodefaults, network, ramBackend !== undefined || numa !== undefined, smp.topology, cpu);
     const boardTypes = plan.flatMap((p) => (typeof p === 'object' && 'origin' in p && p.origin === 'board' ? [p.type] : []));
     const family = boardFamily(machine.type, boardTypes, model.types);
     ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, ramBackend, boardAccel === 'tcg');
+    if (numa) {
+      const cpusCovered = numaCoversCpus(numa, smp.topology.maxcpus);
+      ctx.ram.numa = { config: numa, ramId: machine.defaultRamId ?? 'pc.ram', cpusCovered };
+      if (!cpusCovered) {
+        assumptions.push('-numa: not every CPU up to maxcpus is in a node; QEMU puts the others in a node by their socket and warns, which the answer does not show');
+      }
+    }
     for (const step of plan) {
       if (step === 'deprecation') {
         if (machine.deprecated) warnings.push(deprecationWarning(machine.name));
@@ -490,7 +504,7 @@ class Resolution {
     if (o.origin === 'board' && o.type === 'migration') {
       const id = this.ram.memdev;
       const memdev = id !== undefined ? this.created.find((x) => x.path === `/objects/${id}`) : undefined;
-      const error = this.ram.boardInit(memdev);
+      const error = this.ram.boardInit(memdev) ?? this.numaError();
       if (error) throw new Stop(error, 'refused');
     }
     const obj = new ObjectState(this.types, o);
@@ -567,6 +581,22 @@ class Resolution {
     if (!this.wantsDefaultAudio(o)) return;
     // The proxy's audiodev is an alias of its virtio backend's (virtio-sound-pci).
     for (const part of [obj, ...this.created.filter((x) => x.path?.startsWith(`${obj.path}/`))]) part.showBoard('audiodev', '#default');
+  }
+
+  /**
+   * parse_numa_opts once the backends exist, then numa_complete_configuration
+   * as board init starts: QEMU's message when it refuses the nodes.
+   */
+  private numaError(): string | undefined {
+    const numa = this.ram.numa;
+    if (!numa) return undefined;
+    const backend = (id: string) => this.created.find((x) => x.path === `/objects/${id}` && this.types.isA(x.type, 'memory-backend'));
+    const size = (id: string) => {
+      const v = backend(id)?.configuredValue('size');
+      return typeof v === 'bigint' ? v : undefined;
+    };
+    return numaOptionError(numa.config, this.smp.maxcpus, (id) => backend(id) !== undefined)
+      ?? numaCompleteError(numa.config, this.ram.ramSize, size, this.ram.memdev !== undefined);
   }
 
   /** pc-dimms plugged so far: set up at the first, once board init has laid out the RAM. */
