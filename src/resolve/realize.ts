@@ -33,6 +33,11 @@ export interface DeviceSurroundings {
   readonly objectAt: (path: string) => ResolvedObject | undefined;
 }
 
+/** IDE controllers whose buses take one unit (ide_bus_init max_units 1: AHCI's ports). */
+const ONE_UNIT_IDE = ['ich9-ahci'];
+/** An IDE device's unit left unset (-1 as the uint32 property shows it). */
+const IDE_UNIT_UNSET = 0xffffffffn;
+
 /** VIRTIO_CONSOLE_BAD_ID: a port's nr left unset. */
 const VIRTIO_CONSOLE_BAD_ID = 0xffffffffn;
 
@@ -60,6 +65,7 @@ export class RealizeState {
         if (auto) this.setAddress(o, devfn);
       }
       this.useMac(prop(o, 'mac'));
+      this.takeIdeUnit(o);
     }
   }
 
@@ -90,6 +96,44 @@ export class RealizeState {
     this.virtioQueues(objects, around.cpus);
     if (this.types.isA(dev.type, 'scsi-disk-base')) scsiDeviceId(dev, around.blockBackends);
     if (this.types.isA(dev.type, 'virtio-serial-port')) return this.serialPort(dev, around);
+    if (this.types.isA(dev.type, 'ide-device')) return this.ideUnit(dev, around);
+    return null;
+  }
+
+  /** IDE bus path → the units taken (master 0, slave 1). */
+  private readonly ideUnits = new Map<string, Set<bigint>>();
+
+  /** A board IDE device holds its unit. */
+  private takeIdeUnit(o: ResolvedObject): void {
+    const bus = stringValue(prop(o, 'parent_bus'));
+    const unit = prop(o, 'unit')?.value;
+    if (!bus || typeof unit !== 'bigint' || !this.types.isA(o.type, 'ide-device')) return;
+    let taken = this.ideUnits.get(bus);
+    if (!taken) this.ideUnits.set(bus, (taken = new Set()));
+    taken.add(unit);
+  }
+
+  /**
+   * ide_qdev_realize (hw/ide/ide-dev.c): a unit left unset is the slave when
+   * the bus has a master, else the master; QEMU refuses a unit beyond the
+   * bus's (an AHCI port has one unit, other IDE buses two) or one in use.
+   */
+  private ideUnit(dev: ResolvedObject, around: DeviceSurroundings): string | null {
+    const busPath = stringValue(prop(dev, 'parent_bus'));
+    const unit = prop(dev, 'unit');
+    const given = unit && configuredOf(unit);
+    if (!busPath || !unit || typeof given !== 'bigint') return null;
+    const owner = around.objectAt(busPath.slice(0, busPath.lastIndexOf('/')));
+    if (!owner) return null;
+    const maxUnits = ONE_UNIT_IDE.some((t) => this.types.isA(owner.type, t)) ? 1n : 2n;
+    let taken = this.ideUnits.get(busPath);
+    if (!taken) this.ideUnits.set(busPath, (taken = new Set()));
+    // The property is a uint32: its default -1 reads back as 4294967295.
+    const n = given === IDE_UNIT_UNSET ? (taken.has(0n) ? 1n : 0n) : given;
+    if (n >= maxUnits) return `Can't create IDE unit ${n}, bus supports only ${maxUnits} units`;
+    if (taken.has(n)) return `IDE unit ${n} is in use`;
+    taken.add(n);
+    showRealized(unit, n);
     return null;
   }
 

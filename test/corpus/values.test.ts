@@ -98,12 +98,6 @@ export const CORPUS_GAPS: readonly CorpusGap[] = [
       || (value(/-x86_64-cpu$/)(m) && / resolve true, QEMU false$/.test(m) && q.warnings.some((w) => /^TCG doesn't support requested feature/.test(w)))),
   },
   {
-    cause: 'IDE bus: unit 2 on a two-unit bus', kind: 'model',
-    // hw/ide/qdev.c ide_qdev_realize: "Can't create IDE unit %d, bus supports only %d units".
-    reason: 'resolve does not check an IDE device\'s unit against its bus\'s unit count',
-    applies: (_l, m, q) => message(m) && /Can't create IDE unit \d+, bus supports only \d+ units/.test(q.error ?? ''),
-  },
-  {
     cause: 'a machine type of another QEMU build (RHEL)', kind: 'model',
     reason: 'QEMU says "unsupported machine type" (exit 1); resolve refuses an unknown name as its own usage error (exit 2), by design',
     applies: (_l, m) => /^exit status: resolve 2 \(unknown machine /.test(m),

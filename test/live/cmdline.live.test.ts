@@ -36,6 +36,12 @@ const CASES: LineCase[] = [
   // IDE serial numbers count every IDE bus created before (the board's, then the controllers' in order)
   { machine: 'pc-q35-10.0', nodefaults: false, line: [...null0, '-device', 'ich9-ahci,id=sata1', '-device', 'ide-hd,bus=sata1.3,drive=d0', '-device', 'ide-cd,bus=ide.4'] },
   { machine: 'pc-i440fx-10.0', nodefaults: false, line: [...null0, '-device', 'ich9-ahci,id=s', '-device', 'piix3-ide,id=p', '-device', 'ide-hd,bus=p.1,drive=d0', '-device', 'ide-cd,bus=s.2'] },
+  // IDE units: the slave after a master, a unit beyond the bus's, a unit in use
+  { machine: 'pc-i440fx-10.0', nodefaults: false, line: [...null0, '-device', 'ide-hd,bus=ide.0,drive=d0', '-device', 'ide-cd,bus=ide.0'] },
+  { machine: 'pc-i440fx-10.0', line: ['-device', 'ide-cd,bus=ide.0,unit=2'] },
+  { machine: 'pc-q35-10.0', line: ['-device', 'ide-cd,bus=ide.2', '-device', 'ide-cd,bus=ide.2'] },
+  { machine: 'pc-i440fx-10.0', line: ['-device', 'ide-cd,bus=ide.1,unit=1', '-device', 'ide-cd,bus=ide.1,unit=1'] },
+  { machine: 'pc-i440fx-10.0', nodefaults: false, line: ['-device', 'ide-cd,bus=ide.1'] },
   // default buses, newest controller first; buses of devices without an id
   { machine: 'pc-q35-10.0', line: ['-device', 'qemu-xhci,id=usb', '-device', 'usb-tablet,id=input0,bus=usb.0,port=1'] },
   { machine: 'pc-q35-10.0', line: ['-device', 'qemu-xhci,id=usb1', '-device', 'qemu-xhci,id=usb2', '-device', 'usb-tablet,id=t'] },
