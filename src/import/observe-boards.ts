@@ -128,7 +128,15 @@ export function busChild(p: { name: string; type: string }, cat: TypeCatalogue):
   return t && isA(cat, t, 'bus') ? { name: p.name, type: t } : null;
 }
 
-export async function hasHotplugHandler(qmp: QmpSession, bus: string): Promise<boolean> {
+/**
+ * The bus at `path` as recorded: marked hotpluggable false when it has no hotplug handler
+ * (qbus_is_hotpluggable: then no device on it is hotpluggable, pc's pci.0 without ACPI, an HDA bus).
+ */
+export async function withHotplugFlag<B extends object>(qmp: QmpSession, path: string, bus: B): Promise<B | (B & { hotpluggable: false })> {
+  return await hasHotplugHandler(qmp, path) ? bus : { ...bus, hotpluggable: false as const };
+}
+
+async function hasHotplugHandler(qmp: QmpSession, bus: string): Promise<boolean> {
   try {
     const handler = await qmp.execute('qom-get', { path: bus, property: 'hotplug-handler' });
     return typeof handler === 'string' && handler !== '';
@@ -143,8 +151,7 @@ async function readObject(qmp: QmpSession, path: string, cat: TypeCatalogue): Pr
   const buses: BusDef[] = [];
   for (const p of (await qmp.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
     const bus = busChild(p, cat);
-    // qbus_is_hotpluggable: a bus without a hotplug handler (pc's pci.0 without ACPI) makes every device on it not hotpluggable.
-    if (bus) buses.push(await hasHotplugHandler(qmp, `${path}/${p.name}`) ? bus : { ...bus, hotpluggable: false });
+    if (bus) buses.push(await withHotplugFlag(qmp, `${path}/${p.name}`, bus));
     if (p.type.startsWith('child<')) continue; // the children are objects of their own
     try {
       const value = toObservedValue(await qmp.execute('qom-get', { path, property: p.name }));

@@ -15,7 +15,7 @@ import { QmpError, type QmpSession } from '../qemu/qmp.js';
 import { CPU_RECORD_PATH, DEVICE_RECORD_PATH, deviceRecordPath, OBJECT_RECORD_PATH, OPTION_PLACEHOLDER, RECORD_ID } from '../model/boards.js';
 import { toObservedValue } from '../resolve/shown.js';
 import { launch, typeCatalogue } from './probe-qemu.js';
-import { busChild, hasHotplugHandler, type ObservedProperty } from './observe-boards.js';
+import { busChild, withHotplugFlag, type ObservedProperty } from './observe-boards.js';
 import type { ProbeContext } from './probes.js';
 
 /** Path below the device or object ('' for itself) → what QEMU shows there. */
@@ -91,8 +91,7 @@ export async function observeLone(ctx: ProbeContext, machine: string, lone: Lone
       const children: string[] = [];
       for (const p of (await qmp.execute('qom-list', { path })) as Array<{ name: string; type: string }>) {
         const bus = busChild(p, cat);
-        // qbus_is_hotpluggable: a bus without a hotplug handler makes every device on it not hotpluggable.
-        if (bus) buses.push({ at: rel, ...bus, ...(await hasHotplugHandler(qmp, `${path}/${p.name}`) ? {} : { hotpluggable: false as const }) });
+        if (bus) buses.push(await withHotplugFlag(qmp, `${path}/${p.name}`, { at: rel, ...bus }));
         const child = /^child<(.+)>$/.exec(p.type);
         if (child) {
           if (!skipTypes(child[1]!)) children.push(`${rel}/${p.name}`);

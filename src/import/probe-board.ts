@@ -61,11 +61,11 @@ const UNATTACHED = /^\/machine\/unattached\/device\[(\d+)\]/;
 
 /** The plain board without what `tree` leaves out, renumbered as `tree` shows; null when `tree` has more. */
 export function withoutLeftOut(plain: readonly BoardObject[], tree: readonly TreeObject[]): BoardObject[] | null {
-  const roots = (paths: Array<{ path: string | null; type: string }>) => paths
+  const roots = (paths: ReadonlyArray<{ path: string | null; type: string }>) => paths
     .flatMap((o) => { const m = o.path !== null ? UNATTACHED.exec(o.path) : null; return m && m[0] === o.path ? [{ n: Number(m[1]), type: o.type }] : []; })
     .sort((a, b) => a.n - b.n);
-  const before = roots([...plain]);
-  const after = roots([...tree]);
+  const before = roots(plain);
+  const after = roots(tree);
   // Each remaining root is the next plain root of its type: a subsequence, in order.
   const renumber = new Map<number, number>();
   let j = 0;

@@ -171,33 +171,16 @@ export function linkBoards(file: BoardsFile, opts: { store?: TextStore } = {}): 
   for (const l of file.layouts) for (const o of l.objects) if (o.observed !== undefined) known(o.observed, `layout '${l.id}': object ${o.path ?? o.type}`);
   for (const d of file.devices ?? []) for (const o of d.objects) known(o.observed, `${d.option} record ${d.type} on ${d.host}`);
   const layoutIds = new Set(file.layouts.map((l) => l.id));
-  const accelBoards = new Map<string, Map<string, BoardIds>>();
-  for (const [accel, machines] of Object.entries(file.accelerators ?? {})) {
-    const byMachine = new Map<string, BoardIds>();
-    for (const [machine, ids] of Object.entries(machines)) {
-      for (const id of [ids.defaults, ids.nodefaults]) {
-        if (!layoutIds.has(id)) throw new BoardModelError(`accelerators.${accel}.${machine} refers to board layout '${id}', which does not exist`);
-      }
-      byMachine.set(machine, { defaults: ids.defaults, nodefaults: ids.nodefaults });
+  // machine → its two layout ids, every id checked to name a layout (`where`: the JSON path, for the message).
+  const byMachine = (machines: Readonly<Record<string, BoardIds>>, where: string): Map<string, BoardIds> => new Map(Object.entries(machines).map(([machine, ids]) => {
+    for (const id of [ids.defaults, ids.nodefaults]) {
+      if (!layoutIds.has(id)) throw new BoardModelError(`${where}.${machine} refers to board layout '${id}', which does not exist`);
     }
-    accelBoards.set(accel, byMachine);
-  }
-
-  const variantBoards = new Map<string, Map<string, Map<string, BoardIds>>>();
-  for (const [accel, settings] of Object.entries(file.variants ?? {})) {
-    const bySetting = new Map<string, Map<string, BoardIds>>();
-    for (const [setting, machines] of Object.entries(settings)) {
-      const byMachine = new Map<string, BoardIds>();
-      for (const [machine, ids] of Object.entries(machines)) {
-        for (const id of [ids.defaults, ids.nodefaults]) {
-          if (!layoutIds.has(id)) throw new BoardModelError(`variants.${accel}.${setting}.${machine} refers to board layout '${id}', which does not exist`);
-        }
-        byMachine.set(machine, { defaults: ids.defaults, nodefaults: ids.nodefaults });
-      }
-      bySetting.set(setting, byMachine);
-    }
-    variantBoards.set(accel, bySetting);
-  }
+    return [machine, { defaults: ids.defaults, nodefaults: ids.nodefaults }];
+  }));
+  const accelBoards = new Map(Object.entries(file.accelerators ?? {}).map(([accel, machines]) => [accel, byMachine(machines, `accelerators.${accel}`)]));
+  const variantBoards = new Map(Object.entries(file.variants ?? {}).map(([accel, settings]) => [accel,
+    new Map(Object.entries(settings).map(([setting, machines]) => [setting, byMachine(machines, `variants.${accel}.${setting}`)]))]));
 
   const layouts = new LazyMap(new Map(file.layouts.map((l) => [l.id, keep(store, l)])), (kept): BoardLayout => {
     const l = use(store, kept);

@@ -75,7 +75,7 @@ export class GuestRam {
    * -numa nodes (resolve/numa.ts): each CPU shows its node, and the machine's
    * RAM is the container `/machine/<default RAM id>[0]` of the nodes' memdevs.
    */
-  numa: { config: NumaConfig; ramId: string; cpusCovered: boolean } | undefined;
+  numa: { config: NumaConfig; ramId: string } | undefined;
   /** CPUs board init created so far (their index in possible_cpus). */
   private cpuCount = 0;
 

@@ -154,9 +154,8 @@ export function resolve(defs: Definitions, req: ResolveRequest): ResolveResult {
     const family = boardFamily(machine.type, boardTypes, model.types);
     ctx.ram = new GuestRam(memory.config, machine.name, family, req.machineProps ?? [], model.types, ramBackend, boardAccel === 'tcg');
     if (numa) {
-      const cpusCovered = numaCoversCpus(numa, smp.topology.maxcpus);
-      ctx.ram.numa = { config: numa, ramId: machine.defaultRamId ?? 'pc.ram', cpusCovered };
-      if (!cpusCovered) {
+      ctx.ram.numa = { config: numa, ramId: machine.defaultRamId ?? 'pc.ram' };
+      if (!numaCoversCpus(numa, smp.topology.maxcpus)) {
         assumptions.push('-numa: not every CPU up to maxcpus is in a node; QEMU puts the others in a node by their socket and warns, which the answer does not show');
       }
     }
@@ -602,9 +601,14 @@ class Resolution {
   /** pc-dimms plugged so far: set up at the first, once board init has laid out the RAM. */
   private memoryDevices: MemoryDevices | undefined;
 
+  /** Whether a -device of `type` is a pc-dimm this board's hotplug handler places (the PC machines'). */
+  private plugsDimm(type: string): boolean {
+    return MemoryDevices.handles(this.types, type) && this.types.isA(this.machineType, 'generic-pc-machine');
+  }
+
   /** A pc-dimm on a PC board: its slot, address and size as pc_memory_pre_plug gives them; QEMU's message when it refuses. */
   private plugMemoryDevice(obj: ObjectState, id: string | null): string | undefined {
-    if (!MemoryDevices.handles(this.types, obj.type) || !this.types.isA(this.machineType, 'generic-pc-machine')) return undefined;
+    if (!this.plugsDimm(obj.type)) return undefined;
     if (!this.memoryDevices) {
       const acpiOff = this.machineProps.filter(([k]) => k === 'acpi').pop()?.[1] === 'off';
       const acpi = acpiOff ? undefined : this.created.find((x) => x.result.origin === 'board' && (this.types.isA(x.type, 'ICH9-LPC') || this.types.isA(x.type, 'PIIX4_PM')));
@@ -637,7 +641,7 @@ class Resolution {
       throw new Stop(`${o.option}: Invalid CPU type, expected cpu type: '${this.boardCpuType}'`, 'refused');
     }
     // A lone pc-dimm was refused for want of -m's slots; plugging one is modelled (plugMemoryDevice).
-    if (device && MemoryDevices.handles(this.types, o.type) && this.types.isA(this.machineType, 'generic-pc-machine')) return;
+    if (device && this.plugsDimm(o.type)) return;
     const spec = device ? this.cmd.devices[o.optionIndex!]! : this.cmd.objects[o.optionIndex!]!;
     const record = device ? this.defs.devices.get(recordKey('device', o.type, this.host)) : objectRecord(this.defs, o.type, this.host);
     if (!record) return;
@@ -843,6 +847,17 @@ class Resolution {
 }
 
 /** One object's properties as entries reach them. */
+/**
+ * Why a value is only as configured: QEMU showed `shown` for what the chain
+ * configured as `basis` (board code or realize changed it), and what it makes
+ * of `value` was not learned.
+ */
+function changedAfterConfiguration(basis: ShownValue | null, shown: ShownValue | null, value: ShownValue | null): string {
+  const text = (v: ShownValue | null, none: string) => (v === null ? none : shownText(v));
+  return `QEMU changes this property after configuration (board code or realize): configured as ${text(basis, 'unknown')}, `
+    + `it shows ${text(shown, 'unknown')}; what it makes of ${text(value, 'this')} was not learned`;
+}
+
 /** Why a recorded object shows no value for a property. */
 const UNREADABLE = 'qom-get fails on this property (one without a getter, or whose getter refuses, as crash-information does before a crash)';
 
@@ -914,11 +929,10 @@ class ObjectState {
    */
   showOutsideTree(transient: boolean): void {
     if (this.types.isA(this.result.type, 'device')) {
-      const unrealized: Array<[string, ShownValue]> = [['realized', false], ['hotplugged', false], ['hotpluggable', this.classHotpluggable()], ['parent_bus', '']];
-      for (const [name, value] of unrealized) {
-        const rp = this.props.get(name);
-        if (rp && rp.value === null) rp.value = value;
-      }
+      this.fillUnknown('realized', false);
+      this.fillUnknown('hotplugged', false);
+      this.fillUnknown('hotpluggable', this.classHotpluggable());
+      this.fillUnknown('parent_bus', '');
     }
     const why = transient
       ? 'QEMU creates this object during start-up and finalizes it before anything can read it; the chain configures no value for this property'
@@ -926,14 +940,15 @@ class ObjectState {
     for (const rp of this.props.values()) if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined) rp.notShown = why;
   }
 
-  /** Properties of a recorded object its record has no value for (see showRecorded). */
-  private readonly unrecorded = new Set<string>();
+  /** The values of the record QEMU's start was read into for this object (see showRecorded). */
+  private recordedValues: ObservedRecord['values'] | undefined;
 
-  /** Once every object is realized: a recorded property still without a value is one QEMU's qom-get fails on. */
+  /** Once every object is realized: a recorded object's property still without a value, and none in the record, is one QEMU's qom-get fails on. */
   finishShown(): void {
-    for (const name of this.unrecorded) {
-      const rp = this.props.get(name)!;
-      if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined && rp.notShown === undefined) rp.notShown = UNREADABLE;
+    const recorded = this.recordedValues;
+    if (!recorded) return;
+    for (const rp of this.props.values()) {
+      if (rp.value === null && !rp.volatile && rp.configuredOnly === undefined && rp.notShown === undefined && !Object.hasOwn(recorded, rp.name)) rp.notShown = UNREADABLE;
     }
   }
 
@@ -943,15 +958,17 @@ class ObjectState {
    * unset parent_bus and the class's hotpluggable flag (hw/core/qdev.c).
    */
   showRealizedGenerics(): void {
-    const set = (name: string, value: ShownValue) => {
-      const rp = this.props.get(name);
-      if (rp && rp.value === null && rp.configuredOnly === undefined) rp.value = value;
-    };
-    set('realized', true);
-    set('hotplugged', false);
+    this.fillUnknown('realized', true);
+    this.fillUnknown('hotplugged', false);
     if (this.types.get(this.result.type)?.bus !== undefined) return;
-    set('parent_bus', '');
-    set('hotpluggable', this.classHotpluggable());
+    this.fillUnknown('parent_bus', '');
+    this.fillUnknown('hotpluggable', this.classHotpluggable());
+  }
+
+  /** The value of a property nothing gave one (no default, no record), from what QEMU's getter returns. */
+  private fillUnknown(name: string, value: ShownValue): void {
+    const rp = this.props.get(name);
+    if (rp && rp.value === null && rp.configuredOnly === undefined) rp.value = value;
   }
 
   /** DeviceClass.hotpluggable, as the nearest type that records it has it. */
@@ -1054,8 +1071,7 @@ class ObjectState {
       // accelerator default, untouched by the user, holds whatever the type default: it replaced it).
       const basis = accelDefault ? rp.value : this.recordBasis(observed, name, rp);
       if (!sameShown(rp.value, basis)) {
-        rp.configuredOnly = `QEMU changes this property after configuration (board code or realize): configured as ${basis === null ? 'unknown' : shownText(basis)}, `
-          + `it shows ${shownText(shown)}; what it makes of ${rp.value === null ? 'this' : shownText(rp.value)} was not learned`;
+        rp.configuredOnly = changedAfterConfiguration(basis, shown, rp.value);
         continue;
       }
       rp.configured = { value: rp.value as QomValue | null, source: rp.source };
@@ -1089,7 +1105,7 @@ class ObjectState {
     }
     // The record holds every value QEMU showed that differs from what resolution gives: one that
     // is still null once the object is realized is a property whose qom-get failed (finishShown).
-    if (recorded.type === this.type) for (const rp of this.props.values()) if (!Object.hasOwn(observed.values, rp.name)) this.unrecorded.add(rp.name);
+    if (recorded.type === this.type) this.recordedValues = observed.values;
     this.result.properties.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
@@ -1148,9 +1164,7 @@ class ObjectState {
       // A child's recorded value was put in place when it was created; its proxy's options reach it
       // later (through the alias), and what QEMU shows then holds only for the value it was recorded with.
       if (rp.configured && !sameShown(rp.configured.value, value)) {
-        const text = (v: ShownValue | null) => (v === null ? 'unknown' : shownText(v));
-        rp.configuredOnly = `QEMU changes this property after configuration (board code or realize): configured as ${text(rp.configured.value)}, `
-          + `it shows ${text(rp.value)}; what it makes of ${shownText(value)} was not learned`;
+        rp.configuredOnly = changedAfterConfiguration(rp.configured.value, rp.value, value);
         delete rp.configured;
       }
       rp.value = value;
